@@ -1,0 +1,191 @@
+#include "conformance/compare.h"
+
+#include <algorithm>
+
+namespace pmconf::conformance {
+
+namespace {
+
+// Own properties an implementation may add to a deserialized Error (spec: "interesting
+// accompanying data" and [[Stack]], both implementation-defined).
+bool is_implementation_defined_error_property(Property const& p)
+{
+    return !p.symbol && (p.key == u"stack" || p.key == u"cause");
+}
+
+std::string kind_path(std::string const& where)
+{
+    // "#12.kind" -> "kind": the signature must not depend on node numbers.
+    auto dot = where.find_first_of(".[");
+    return dot == std::string::npos ? where : where.substr(dot);
+}
+
+std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_t index)
+{
+    std::string const at = "#" + std::to_string(index);
+    auto diff = [&](std::string what, std::string expected, std::string observed) {
+        return Difference { "result", at + "." + what, std::move(expected), std::move(observed), "" };
+    };
+    if (a.kind != b.kind)
+        return diff("kind", node_kind_name(a.kind), node_kind_name(b.kind));
+    if (a.kind == NodeKind::array && a.array_length != b.array_length)
+        return diff("length", std::to_string(a.array_length), std::to_string(b.array_length));
+    if (!same_value(a.primitive, b.primitive))
+        return diff("primitive", to_display(a.primitive), to_display(b.primitive));
+    if (a.kind == NodeKind::date && !same_value(a.date_value, b.date_value))
+        return diff("date", to_display(GValue(a.date_value)), to_display(GValue(b.date_value)));
+    if (a.kind == NodeKind::regexp) {
+        if (a.source != b.source)
+            return diff("source", utf16_to_display(a.source), utf16_to_display(b.source));
+        if (a.flags != b.flags)
+            return diff("flags", a.flags, b.flags);
+        if (!same_value(a.last_index, b.last_index))
+            return diff("lastIndex", to_display(GValue(a.last_index)), to_display(GValue(b.last_index)));
+    }
+    if (a.kind == NodeKind::array_buffer || a.kind == NodeKind::shared_array_buffer) {
+        if (a.detached != b.detached)
+            return diff("detached", a.detached ? "true" : "false", b.detached ? "true" : "false");
+        if (a.byte_length != b.byte_length)
+            return diff("byteLength", std::to_string(a.byte_length), std::to_string(b.byte_length));
+        if (a.max_byte_length != b.max_byte_length)
+            return diff("maxByteLength", a.max_byte_length ? std::to_string(*a.max_byte_length) : "fixed-length",
+                b.max_byte_length ? std::to_string(*b.max_byte_length) : "fixed-length");
+        if (a.bytes != b.bytes)
+            return diff("bytes", "the original bytes", "other bytes");
+    }
+    if (a.kind == NodeKind::typed_array || a.kind == NodeKind::data_view) {
+        if (a.view_type != b.view_type)
+            return diff("constructor", a.view_type, b.view_type);
+        if (a.byte_offset != b.byte_offset)
+            return diff("byteOffset", std::to_string(a.byte_offset), std::to_string(b.byte_offset));
+        if (a.length != b.length)
+            return diff("length", a.length ? std::to_string(*a.length) : "length-tracking",
+                b.length ? std::to_string(*b.length) : "length-tracking");
+        if (a.buffer != b.buffer)
+            return diff("buffer", "#" + std::to_string(a.buffer), "#" + std::to_string(b.buffer));
+    }
+    if (a.kind == NodeKind::error && a.error_prototype != b.error_prototype)
+        return diff("prototype", a.error_prototype, b.error_prototype);
+    if ((a.kind == NodeKind::message_port || a.kind == NodeKind::image_bitmap) && a.detached != b.detached)
+        return diff("detached", a.detached ? "true" : "false", b.detached ? "true" : "false");
+    if (a.kind == NodeKind::message_port && a.port_id != b.port_id)
+        return diff("port", std::to_string(a.port_id), std::to_string(b.port_id));
+    if (a.kind == NodeKind::image_bitmap && (a.width != b.width || a.height != b.height))
+        return diff("size", std::to_string(a.width) + "x" + std::to_string(a.height), std::to_string(b.width) + "x" + std::to_string(b.height));
+    if (a.kind == NodeKind::dom_exception && (a.name != b.name || a.message != b.message))
+        return diff("name-message", utf16_to_display(a.name) + " " + utf16_to_display(a.message),
+            utf16_to_display(b.name) + " " + utf16_to_display(b.message));
+    if (a.map_entries.size() != b.map_entries.size())
+        return diff("size", std::to_string(a.map_entries.size()), std::to_string(b.map_entries.size()));
+    for (std::size_t i = 0; i < a.map_entries.size(); ++i)
+        if (!same_value(a.map_entries[i].first, b.map_entries[i].first) || !same_value(a.map_entries[i].second, b.map_entries[i].second))
+            return diff("entry", to_display(a.map_entries[i].first) + " => " + to_display(a.map_entries[i].second),
+                to_display(b.map_entries[i].first) + " => " + to_display(b.map_entries[i].second));
+    if (a.set_entries.size() != b.set_entries.size())
+        return diff("size", std::to_string(a.set_entries.size()), std::to_string(b.set_entries.size()));
+    for (std::size_t i = 0; i < a.set_entries.size(); ++i)
+        if (!same_value(a.set_entries[i], b.set_entries[i]))
+            return diff("entry", to_display(a.set_entries[i]), to_display(b.set_entries[i]));
+
+    // Own properties, in order. On errors, implementation-defined extras are skipped.
+    std::vector<Property const*> pa, pb;
+    for (auto const& p : a.properties)
+        pa.push_back(&p);
+    for (auto const& p : b.properties)
+        if (!(a.kind == NodeKind::error && is_implementation_defined_error_property(p)
+                && std::none_of(a.properties.begin(), a.properties.end(), [&](Property const& q) { return q.key == p.key; })))
+            pb.push_back(&p);
+    for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+        if (i >= pb.size())
+            return diff("properties", "property " + utf16_to_display(pa[i]->key), "no such property");
+        if (i >= pa.size())
+            return diff("properties", "no more properties", "property " + utf16_to_display(pb[i]->key));
+        auto const& x = *pa[i];
+        auto const& y = *pb[i];
+        if (x.key != y.key || x.symbol != y.symbol)
+            return diff("properties", "property " + utf16_to_display(x.key), "property " + utf16_to_display(y.key));
+        if (x.enumerable != y.enumerable)
+            return diff("enumerable", utf16_to_display(x.key) + (x.enumerable ? " enumerable" : " not enumerable"),
+                y.enumerable ? "enumerable" : "not enumerable");
+        if (!same_value(x.value, y.value))
+            return diff("value", utf16_to_display(x.key) + ": " + to_display(x.value), to_display(y.value));
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string Difference::signature() const
+{
+    std::string s = field;
+    if (!where.empty())
+        s += ":" + kind_path(where);
+    if (!step.empty())
+        s += "@" + step;
+    return s;
+}
+
+std::string Difference::summary() const
+{
+    std::string s = field;
+    if (!where.empty())
+        s += " at " + where;
+    s += ": the spec gives " + expected + ", the implementation gave " + observed;
+    if (!step.empty())
+        s += " (spec step " + step + ")";
+    return s;
+}
+
+std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed)
+{
+    if (reference.threw != observed.threw) {
+        return Difference { "outcome", "", reference.threw ? "a thrown " + reference.error_name : "a returned value",
+            observed.threw ? "a thrown " + observed.error_name : "a returned value", reference.thrown_at_step };
+    }
+    if (reference.threw) {
+        if (reference.error_name != observed.error_name)
+            return Difference { "error-name", "", reference.error_name, observed.error_name, reference.thrown_at_step };
+        if (reference.error_name == "user value" && !same_value(reference.thrown_value, observed.thrown_value))
+            return Difference { "thrown-value", "", to_display(reference.thrown_value), to_display(observed.thrown_value),
+                reference.thrown_at_step };
+    } else {
+        auto const& a = reference.result;
+        auto const& b = observed.result;
+        if (!same_value(a.root, b.root))
+            return Difference { "result", "root", to_display(a.root), to_display(b.root), "" };
+        if (a.nodes.size() != b.nodes.size()) {
+            // Find the first node that differs; a missing one shows as a count difference.
+            for (std::size_t i = 0; i < std::min(a.nodes.size(), b.nodes.size()); ++i)
+                if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i))
+                    return d;
+            return Difference { "result", "node-count", std::to_string(a.nodes.size()) + " distinct objects",
+                std::to_string(b.nodes.size()) + " distinct objects", "" };
+        }
+        for (std::size_t i = 0; i < a.nodes.size(); ++i)
+            if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i))
+                return d;
+    }
+    if (reference.transferables != observed.transferables) {
+        for (std::size_t i = 0; i < std::min(reference.transferables.size(), observed.transferables.size()); ++i) {
+            auto const& x = reference.transferables[i];
+            auto const& y = observed.transferables[i];
+            if (x != y)
+                return Difference { "transferables", "#" + std::to_string(x.node) + ".detached",
+                    x.detached ? "detached" : "not detached", y.detached ? "detached" : "not detached", reference.thrown_at_step };
+        }
+        return Difference { "transferables", "", std::to_string(reference.transferables.size()) + " transferables",
+            std::to_string(observed.transferables.size()), "" };
+    }
+    if (reference.getter_calls != observed.getter_calls) {
+        auto show = [](std::vector<std::uint32_t> const& calls) {
+            std::string s;
+            for (auto c : calls)
+                s += (s.empty() ? "get#" : ", get#") + std::to_string(c);
+            return s.empty() ? std::string("none") : s;
+        };
+        return Difference { "getter-calls", "", show(reference.getter_calls), show(observed.getter_calls), "" };
+    }
+    return std::nullopt;
+}
+
+} // namespace pmconf::conformance

@@ -1,0 +1,25 @@
+// The comparator: where an implementation's Observation differs from the model's, in a way the
+// spec does not allow. What the spec leaves to implementations (an Error's stack, extra data such
+// as cause) is accepted in any form.
+#pragma once
+
+#include "conformance/observation.h"
+
+#include <optional>
+#include <string>
+
+namespace pmconf::conformance {
+
+struct Difference {
+    std::string field;      // which part differs: "outcome", "error-name", "result", "transferables", "getter-calls"
+    std::string where;      // a path inside it, e.g. "#2.kind" or "#0[\"a\"]"
+    std::string expected;   // what the model (the spec) gives there
+    std::string observed;   // what the implementation gave
+    std::string step;       // the catalogue step the model took there, if known
+    std::string signature() const; // field + kind of difference + step: one per distinct deviation
+    std::string summary() const;   // one line
+};
+
+std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed);
+
+} // namespace pmconf::conformance

@@ -1,0 +1,35 @@
+// What running a Scenario showed: the result graph in canonical numbering or the thrown error,
+// the state of every transferable afterwards, and the getter calls in order.
+#pragma once
+
+#include "conformance/graph.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pmconf::conformance {
+
+struct TransferableState {
+    NodeIndex node;                 // the input node (a buffer, port or bitmap)
+    bool detached = false;
+    std::uint64_t byte_length = 0;  // buffers
+    friend bool operator==(TransferableState const&, TransferableState const&) = default;
+};
+
+struct Observation {
+    bool threw = false;
+    std::string error_name;         // "DataCloneError", "TypeError", "RangeError", or "user value"
+    bool error_is_dom_exception = false;
+    GValue thrown_value;            // for a value thrown by a getter
+    Graph result;                   // canonical numbering: nodes in order of first visit from the root
+    std::vector<TransferableState> transferables;
+    std::vector<std::uint32_t> getter_calls; // getter labels, in call order
+    // From the model only: the step that threw (catalogue id), empty otherwise.
+    std::string thrown_at_step;
+    friend bool operator==(Observation const&, Observation const&) = default;
+};
+
+std::string to_display(Observation const&);
+
+} // namespace pmconf::conformance

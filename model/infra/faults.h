@@ -1,0 +1,63 @@
+// Seeded faults: each one breaks one spec step on purpose, so that the harness can check that
+// its properties notice. The fault-free model (Fault::none) follows the spec.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace pmconf::model {
+
+enum class Fault {
+    none,
+    skip_transfer_duplicate_check,
+    detach_before_serialize,
+    symbol_throws_type_error,
+    lose_sharing,
+    regexp_loses_flags,
+    ignore_cross_origin_isolation,
+    storage_accepts_shared_memory,
+    ignore_own_error_name,
+    error_message_from_accessor,
+    view_bounds_not_checked,
+    transfer_detached_buffer_not_checked,
+    boolean_wrapper_unwrapped,
+    number_wrapper_loses_negative_zero,
+    serialize_non_enumerable,
+    deleted_property_still_serialized,
+    transferred_port_not_detached,
+    error_prototype_always_error,
+    resizable_buffer_loses_max_length,
+    length_tracking_view_fixed,
+    array_drops_extra_properties,
+};
+
+struct FaultInfo {
+    Fault fault;
+    std::string_view name;    // as given to --fault
+    std::string_view step_id; // the catalogue step it breaks
+    std::string_view summary;
+};
+
+std::span<FaultInfo const> all_faults(); // excluding Fault::none
+std::optional<Fault> find_fault(std::string_view name);
+FaultInfo const& fault_info(Fault);
+
+namespace detail {
+inline thread_local Fault active_fault = Fault::none;
+}
+
+inline bool fault_active(Fault fault) { return detail::active_fault == fault; }
+
+class FaultScope {
+public:
+    explicit FaultScope(Fault fault) : m_previous(detail::active_fault) { detail::active_fault = fault; }
+    ~FaultScope() { detail::active_fault = m_previous; }
+    FaultScope(FaultScope const&) = delete;
+    FaultScope& operator=(FaultScope const&) = delete;
+
+private:
+    Fault m_previous;
+};
+
+} // namespace pmconf::model
