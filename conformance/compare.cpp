@@ -20,11 +20,47 @@ std::string kind_path(std::string const& where)
     return dot == std::string::npos ? where : where.substr(dot);
 }
 
+// The step of the model that produced what differs: the StructuredDeserialize branch that
+// created a node of this kind, or the step that filled in its entries and properties.
+std::string responsible_step(Node const& node, std::string const& what)
+{
+    std::string const sd = "html:structureddeserialize:";
+    if (what == "properties" || what == "value" || what == "enumerable") {
+        if (node.kind == NodeKind::error)
+            return sd + "21.11";
+        return "html:structuredserializeinternal:26.4";
+    }
+    if (what == "entry" || what == "size")
+        return sd + (node.kind == NodeKind::map ? "24.1.1.3" : "24.2.1.2");
+    switch (node.kind) {
+    case NodeKind::object: return sd + "20.1";
+    case NodeKind::array: return sd + "19.2";
+    case NodeKind::boolean_object: return sd + "6";
+    case NodeKind::number_object: return sd + "7";
+    case NodeKind::bigint_object: return sd + "8";
+    case NodeKind::string_object: return sd + "9";
+    case NodeKind::date: return sd + "10";
+    case NodeKind::regexp: return sd + "11";
+    case NodeKind::shared_array_buffer: return sd + (node.max_byte_length ? "13.2" : "12.2");
+    case NodeKind::array_buffer: return sd + (node.max_byte_length ? "15" : "14");
+    case NodeKind::typed_array: return sd + "16.3";
+    case NodeKind::data_view: return sd + "16.2";
+    case NodeKind::map: return sd + "17.1";
+    case NodeKind::set: return sd + "18.1";
+    case NodeKind::error: return sd + (what == "prototype" ? "21.1" : "21.9");
+    case NodeKind::message_port: return "html:structureddeserializewithtransfer:3.4.4";
+    case NodeKind::image_bitmap:
+    case NodeKind::dom_exception: return sd + "24.4.1";
+    default: return "";
+    }
+}
+
 std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_t index)
 {
     std::string const at = "#" + std::to_string(index);
     auto diff = [&](std::string what, std::string expected, std::string observed) {
-        return Difference { "result", at + "." + what, std::move(expected), std::move(observed), "" };
+        auto step = responsible_step(a, what);
+        return Difference { "result", at + "." + what, std::move(expected), std::move(observed), std::move(step) };
     };
     if (a.kind != b.kind)
         return diff("kind", node_kind_name(a.kind), node_kind_name(b.kind));
@@ -38,7 +74,7 @@ std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_
         if (a.source != b.source)
             return diff("source", utf16_to_display(a.source), utf16_to_display(b.source));
         if (a.flags != b.flags)
-            return diff("flags", a.flags, b.flags);
+            return diff("flags", "\"" + a.flags + "\"", "\"" + b.flags + "\"");
         if (!same_value(a.last_index, b.last_index))
             return diff("lastIndex", to_display(GValue(a.last_index)), to_display(GValue(b.last_index)));
     }
@@ -171,7 +207,8 @@ std::optional<Difference> compare_observations(Observation const& reference, Obs
             auto const& y = observed.transferables[i];
             if (x != y)
                 return Difference { "transferables", "#" + std::to_string(x.node) + ".detached",
-                    x.detached ? "detached" : "not detached", y.detached ? "detached" : "not detached", reference.thrown_at_step };
+                    x.detached ? "detached" : "not detached", y.detached ? "detached" : "not detached",
+                    reference.threw ? reference.thrown_at_step : std::string("html:structuredserializewithtransfer:5") };
         }
         return Difference { "transferables", "", std::to_string(reference.transferables.size()) + " transferables",
             std::to_string(observed.transferables.size()), "" };
@@ -183,7 +220,8 @@ std::optional<Difference> compare_observations(Observation const& reference, Obs
                 s += (s.empty() ? "get#" : ", get#") + std::to_string(c);
             return s.empty() ? std::string("none") : s;
         };
-        return Difference { "getter-calls", "", show(reference.getter_calls), show(observed.getter_calls), "" };
+        return Difference { "getter-calls", "", show(reference.getter_calls), show(observed.getter_calls),
+            "html:structuredserializeinternal:26.4.1.1" };
     }
     return std::nullopt;
 }
