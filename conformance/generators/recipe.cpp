@@ -213,8 +213,9 @@ private:
         case NodeKind::bigint_object: node(i).primitive = primitive_from_pool(19 + r.a % 3); break;
         case NodeKind::string_object: node(i).primitive = primitive_from_pool(8 + r.a % 7); break;
         case NodeKind::date: {
-            static constexpr double dates[] = { 0, -0.0, 1e12, std::numeric_limits<double>::quiet_NaN(), 8.64e15, -8.64e15, 1.5 };
-            node(i).date_value = dates[r.a % 7];
+            // Time values as a Date can hold them: TimeClip'd integers within ±8.64e15, or NaN.
+            static constexpr double dates[] = { 0, 1e12, std::numeric_limits<double>::quiet_NaN(), 8.64e15, -8.64e15, -1 };
+            node(i).date_value = dates[r.a % 6];
             break;
         }
         case NodeKind::regexp: {
@@ -242,6 +243,12 @@ private:
                     b.bytes.clear();
                 }
                 b.detach_key = r.c % 11 == 7;
+                if (b.detach_key) {
+                    // A WebAssembly.Memory's buffer: whole 64 KiB pages, so here an empty one.
+                    b.byte_length = 0;
+                    b.bytes.clear();
+                    b.max_byte_length.reset();
+                }
             }
             break;
         }
@@ -255,15 +262,17 @@ private:
             auto const& b = node(buffer);
             auto const available = b.detached ? 0 : b.byte_length;
             v.byte_offset = (r.c % 3) * size;
-            if (v.byte_offset > available && !m_profile.broken)
+            if (v.byte_offset > available && !(m_profile.broken && b.max_byte_length))
                 v.byte_offset = 0;
             if (b.max_byte_length && (r.b & 2)) {
                 v.length.reset(); // length-tracking
             } else {
                 auto const room = available >= v.byte_offset ? (available - v.byte_offset) / size : 0;
                 auto length = room == 0 ? 0 : r.b % (room + 1);
-                if (m_profile.broken && r.c % 5 == 4)
-                    length = room + 1; // out of bounds
+                // A view goes out of bounds only when its resizable buffer shrinks after the view
+                // was made (a view on a fixed-length buffer is checked when it is constructed).
+                if (m_profile.broken && r.c % 5 == 4 && b.max_byte_length)
+                    length = room + 1;
                 v.length = length;
             }
             break;
