@@ -1,0 +1,282 @@
+// Tests of pmconf-adapter.mjs against the real runtimes: `node --test tools/adapters/test/`.
+// Node.js always; Deno and Bun when `npm ci` in tools/adapters installed them; the polyfills
+// when their packages are there. Each implementation runs in one adapter process that answers
+// every request of its test, so the whole file takes a few seconds.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import readline from 'node:readline';
+import { describe, test, before, after } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const adapterDir = fileURLToPath(new URL('..', import.meta.url));
+const adapter = `${adapterDir}pmconf-adapter.mjs`;
+const bin = name => `${adapterDir}node_modules/.bin/${name}`;
+const hasPackage = name => existsSync(`${adapterDir}node_modules/${name}/package.json`);
+
+const runtimes = [
+    { name: 'node', argv: [process.execPath, adapter] },
+    { name: 'deno', argv: [bin('deno'), 'run', '--no-prompt', '--no-lock', adapter], available: existsSync(bin('deno')) },
+    { name: 'bun', argv: [bin('bun'), adapter], available: existsSync(bin('bun')) },
+];
+
+// One adapter process; request() resolves with the reply line that answers it (replies come in
+// request order).
+class Adapter {
+    constructor(argv) {
+        this.proc = spawn(argv[0], argv.slice(1), { cwd: here, stdio: ['pipe', 'pipe', 'pipe'] });
+        this.stderr = '';
+        this.proc.stderr.on('data', d => { this.stderr += d; });
+        this.lines = [];
+        this.waiters = [];
+        this.exited = new Promise(resolve => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+        readline.createInterface({ input: this.proc.stdout }).on('line', l => {
+            const w = this.waiters.shift();
+            if (w)
+                w(l);
+            else
+                this.lines.push(l);
+        });
+    }
+
+    async line() {
+        const l = this.lines.length ? this.lines.shift() : await new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no reply within 10 s; stderr: ${this.stderr}`)), 10000);
+            this.waiters.push(x => { clearTimeout(timer); resolve(x); });
+        });
+        return JSON.parse(l);
+    }
+
+    send(text) {
+        this.proc.stdin.write(text + '\n');
+        return this.line();
+    }
+
+    request(message) { return this.send(JSON.stringify(message)); }
+
+    async run(...scenarios) {
+        const id = ++Adapter.id;
+        const reply = await this.request({ pmconf: 'run', id, scenarios });
+        assert.equal(reply.id, id);
+        assert.equal(reply.pmconf, 'observations', JSON.stringify(reply));
+        assert.equal(reply.observations.length, scenarios.length);
+        return reply.observations;
+    }
+
+    async one(scenario) { return (await this.run(scenario))[0]; }
+
+    async close() {
+        if (this.proc.exitCode === null && !this.proc.killed) {
+            this.proc.stdin.write('{"pmconf":"bye"}\n');
+            this.proc.stdin.end();
+        }
+        return this.exited;
+    }
+}
+Adapter.id = 0;
+
+const scenario = (nodes, { root = { ref: 0 }, transfer = [], mode = 'structuredClone' } = {}) => ({ graph: { root, nodes }, transfer, mode });
+const num = v => ({ t: 'number', v });
+const plainObject = scenario([
+    { kind: 'Object', props: [{ key: 'a', value: 1 }, { key: 'b', value: { ref: 1 } }, { key: 'c', value: { ref: 1 } }, { key: 'z', value: num('-0') }] },
+    { kind: 'Array', arrayLength: 2, props: [{ key: '0', value: 'x' }, { key: '1', value: { ref: 0 } }] },
+]);
+
+for (const rt of runtimes) {
+    describe(`adapter under ${rt.name}`, { skip: rt.available === false && `${rt.name} is not installed (npm ci in tools/adapters)` }, () => {
+        let a;
+        let hello;
+        before(async () => {
+            a = new Adapter(rt.argv);
+            hello = await a.line();
+        });
+        after(async () => {
+            const { code } = await a.close();
+            assert.equal(code, 0, `exit status; stderr: ${a.stderr}`);
+        });
+
+        test('hello names the runtime, its version and probed capabilities', () => {
+            assert.equal(hello.pmconf, 'hello');
+            assert.equal(hello.protocol, 1);
+            assert.equal(hello.implementation, rt.name);
+            assert.equal(typeof hello.version, 'string');
+            if (rt.name === 'node')
+                assert.equal(hello.version, process.version);
+            else
+                assert.match(hello.version, /^\d+\.\d+\.\d+/);
+            for (const c of ['structured-clone', 'message-channel', 'message-port', 'resizable-array-buffer', 'weak-ref'])
+                assert.ok(hello.capabilities.includes(c), `${c} in ${hello.capabilities}`);
+            assert.equal(hello.capabilities.includes('float16array'), rt.name === 'node' ? typeof globalThis.Float16Array === 'function' : hello.capabilities.includes('float16array'));
+            if (rt.name !== 'deno')
+                assert.ok(!hello.capabilities.includes('image-bitmap'), 'no ImageBitmap in this runtime');
+        });
+
+        test('-0 and NaN survive in Number wrappers, -Infinity as a value', async () => {
+            const [o] = await a.run(scenario([
+                { kind: 'Array', arrayLength: 3, props: [{ key: '0', value: { ref: 1 } }, { key: '1', value: { ref: 2 } }, { key: '2', value: num('-Infinity') }] },
+                { kind: 'Number', primitive: num('-0') },
+                { kind: 'Number', primitive: num('NaN') },
+            ]));
+            assert.equal(o.threw, false);
+            const [arr, n1, n2] = o.result.nodes;
+            assert.deepEqual(arr.props.map(p => p.value), [{ ref: 1 }, { ref: 2 }, num('-Infinity')]);
+            assert.deepEqual(n1, { kind: 'Number', primitive: num('-0') });
+            assert.deepEqual(n2, { kind: 'Number', primitive: num('NaN') });
+        });
+
+        test('a cycle and a shared reference come back with the same sharing', async () => {
+            const o = await a.one(plainObject);
+            assert.equal(o.threw, false);
+            assert.deepEqual(o.result, {
+                root: { ref: 0 },
+                nodes: [
+                    { kind: 'Object', props: [{ key: 'a', value: 1 }, { key: 'b', value: { ref: 1 } }, { key: 'c', value: { ref: 1 } }, { key: 'z', value: num('-0') }] },
+                    { kind: 'Array', arrayLength: 2, props: [{ key: '0', value: 'x' }, { key: '1', value: { ref: 0 } }] },
+                ],
+            });
+            assert.deepEqual(o.getterCalls, []);
+            assert.deepEqual(o.transferables, []);
+        });
+
+        test('a lone surrogate survives as UTF-16 code units, in values and keys', async () => {
+            const lone = { t: 'string', u16: [120, 0xD800, 121] };
+            const o = await a.one(scenario([{ kind: 'Object', props: [{ key: lone, value: lone }, { key: 'w', value: '\u{1F600}' }] }]));
+            assert.deepEqual(o.result.nodes[0].props, [{ key: lone, value: lone }, { key: 'w', value: '\u{1F600}' }]);
+            const r = await a.one(scenario([], { root: { t: 'string', u16: [0xDC00] } }));
+            assert.deepEqual(r.result, { root: { t: 'string', u16: [0xDC00] }, nodes: [] });
+        });
+
+        test('a Symbol throws a DataCloneError DOMException', async () => {
+            const o = await a.one(scenario([{ kind: 'Object', props: [{ key: 's', value: { ref: 1 } }] }, { kind: 'Symbol', description: 'x' }]));
+            assert.deepEqual(o, { threw: true, error: { name: 'DataCloneError', domException: true }, transferables: [], getterCalls: [] });
+        });
+
+        test('a transferred ArrayBuffer is detached afterwards', async () => {
+            const o = await a.one(scenario([{ kind: 'Object', props: [{ key: 'b', value: { ref: 1 } }] }, { kind: 'ArrayBuffer', byteLength: 3, bytes: '0a0b0c' }], { transfer: [{ ref: 1 }] }));
+            assert.equal(o.threw, false);
+            assert.deepEqual(o.result.nodes[1], { kind: 'ArrayBuffer', byteLength: 3, bytes: '0a0b0c' });
+            assert.deepEqual(o.transferables, [{ node: 1, detached: true, byteLength: 0 }]);
+        });
+
+        test('a duplicate in the transfer list is a DataCloneError (Deno: known deviation in structuredClone)', async () => {
+            const dup = mode => scenario([{ kind: 'ArrayBuffer', byteLength: 1, bytes: '01' }], { transfer: [{ ref: 0 }, { ref: 0 }], mode });
+            const [viaClone, viaChannel] = await a.run(dup('structuredClone'), dup('messageChannel'));
+            const rejected = { threw: true, error: { name: 'DataCloneError', domException: true }, transferables: [{ node: 0, detached: false, byteLength: 1 }], getterCalls: [] };
+            if (rt.name === 'deno') // Deno 2.9: structuredClone accepts the duplicate and transfers once
+                assert.deepEqual(viaClone.transferables, [{ node: 0, detached: true, byteLength: 0 }]);
+            else
+                assert.deepEqual(viaClone, rejected);
+            assert.deepEqual(viaChannel, rejected);
+        });
+
+        test('a getter is logged, its delete effect is observed, later keys are read', async () => {
+            const o = await a.one(scenario([{ kind: 'Object', props: [
+                { key: 'a', getter: { label: 5, effects: [{ kind: 'delete', target: 0, key: 'b' }], throws: false, result: 'A' } },
+                { key: 'b', getter: { label: 6, effects: [], throws: false, result: 'B' } },
+                { key: 'c', value: 'C' },
+            ] }]));
+            assert.equal(o.threw, false);
+            assert.deepEqual(o.getterCalls, [5]);
+            assert.deepEqual(o.result.nodes[0].props, [{ key: 'a', value: 'A' }, { key: 'c', value: 'C' }]);
+        });
+
+        test('a value a getter throws is a "user value"', async () => {
+            const o = await a.one(scenario([{ kind: 'Object', props: [{ key: 'x', getter: { label: 1, effects: [], throws: true, result: num('-0') } }] }]));
+            assert.deepEqual(o, { threw: true, error: { name: 'user value' }, thrownValue: num('-0'), transferables: [], getterCalls: [1] });
+        });
+
+        test('messageChannel mode gives what structuredClone gives for plain data', async () => {
+            const [viaClone, viaChannel] = await a.run(plainObject, { ...plainObject, mode: 'messageChannel' });
+            assert.deepEqual(viaChannel, viaClone);
+        });
+
+        test('transferred MessagePorts are recognised by their partner, whatever the order', async () => {
+            const ports = mode => scenario([
+                { kind: 'Array', arrayLength: 2, props: [{ key: '0', value: { ref: 1 } }, { key: '1', value: { ref: 2 } }] },
+                { kind: 'MessagePort', portId: 11 },
+                { kind: 'MessagePort', portId: 12 },
+            ], { transfer: [{ ref: 2 }, { ref: 1 }], mode });
+            for (const o of await a.run(ports('structuredClone'), ports('messageChannel'))) {
+                assert.equal(o.threw, false);
+                assert.deepEqual(o.result.nodes.slice(1).map(n => [n.kind, n.portId]), [['MessagePort', 11], ['MessagePort', 12]]);
+            }
+        });
+
+        test('length-tracking views and resizable buffers are told apart from fixed ones', async () => {
+            const o = await a.one(scenario([
+                { kind: 'Array', arrayLength: 2, props: [{ key: '0', value: { ref: 1 } }, { key: '1', value: { ref: 2 } }] },
+                { kind: 'TypedArray', buffer: 3, viewType: 'Uint16Array', byteOffset: 2, length: null },
+                { kind: 'TypedArray', buffer: 3, viewType: 'Uint16Array', byteOffset: 2, length: 1 },
+                { kind: 'ArrayBuffer', byteLength: 6, maxByteLength: 10, bytes: '010203040506' },
+            ]));
+            assert.equal(o.threw, false);
+            assert.deepEqual(o.result.nodes.slice(1), [
+                { kind: 'TypedArray', buffer: 3, viewType: 'Uint16Array', byteOffset: 2, length: null },
+                { kind: 'TypedArray', buffer: 3, viewType: 'Uint16Array', byteOffset: 2, length: 1 },
+                { kind: 'ArrayBuffer', byteLength: 6, bytes: '010203040506', maxByteLength: 10 },
+            ]);
+        });
+
+        test('%Object.prototype% is restored after a Scenario that changes it', async () => {
+            const [first, second] = await a.run(
+                scenario([
+                    { kind: 'Object', props: [{ key: 'a', getter: { label: 1, effects: [{ kind: 'define', target: 1, key: 'kind', value: 'polluted' }], throws: false, result: 1 } }] },
+                    { kind: 'Object.prototype', props: [{ key: 'then', getter: { label: 2, effects: [], throws: false, result: 2 } }] },
+                ]),
+                plainObject);
+            assert.equal(first.threw, false);
+            assert.deepEqual(first.getterCalls, [1]);
+            assert.deepEqual(second, await a.one(plainObject));
+            assert.deepEqual(second.getterCalls, []);
+        });
+
+        test('a malformed line or Scenario gets an error reply and the adapter keeps answering', async () => {
+            const bad = await a.send('this is not JSON');
+            assert.equal(bad.pmconf, 'error');
+            assert.equal(bad.id, null);
+            const unknown = await a.request({ pmconf: 'frobnicate', id: 41 });
+            assert.deepEqual([unknown.pmconf, unknown.id], ['error', 41]);
+            const badScenario = await a.request({ pmconf: 'run', id: 42, scenarios: [plainObject, scenario([{ kind: 'Nonsense' }])] });
+            assert.equal(badScenario.pmconf, 'error');
+            assert.equal(badScenario.id, 42);
+            assert.match(badScenario.message, /scenario 1: node 0: unknown kind/);
+            const unbuildable = await a.request({ pmconf: 'run', id: 43, scenarios: [scenario([{ kind: 'Date', date: num('-0') }])] });
+            assert.equal(unbuildable.pmconf, 'error');
+            assert.match(unbuildable.message, /cannot build/);
+            assert.equal((await a.one(plainObject)).threw, false);
+        });
+    });
+}
+
+describe('polyfills under node', () => {
+    for (const [impl, pkg] of [['ungap', '@ungap/structured-clone'], ['core-js', 'core-js']]) {
+        test(`${impl}: hello, a clone that is not the runtime's, no message-channel`, { skip: !hasPackage(pkg) && `${pkg} is not installed` }, async () => {
+            const a = new Adapter([process.execPath, adapter, '--impl', impl]);
+            try {
+                const hello = await a.line();
+                assert.equal(hello.implementation, impl);
+                assert.equal(hello.version, JSON.parse(readFileSync(`${adapterDir}node_modules/${pkg}/package.json`, 'utf8')).version);
+                assert.ok(hello.capabilities.includes('structured-clone'));
+                assert.ok(!hello.capabilities.includes('message-channel'));
+                assert.ok(!hello.capabilities.includes('message-port'));
+                const o = await a.one(plainObject);
+                assert.equal(o.threw, false);
+                assert.equal(o.result.nodes.length, 2);
+                // Node's own structuredClone rejects a WeakMap; ungap's serializer turns it into
+                // a plain object: proof that the polyfill, not the runtime, ran.
+                if (impl === 'ungap')
+                    assert.equal((await a.one(scenario([{ kind: 'WeakMap' }]))).threw, false);
+            } finally {
+                assert.equal((await a.close()).code, 0);
+            }
+        });
+    }
+});
+
+test('end of stdin ends the adapter with status 0', async () => {
+    const a = new Adapter([process.execPath, adapter]);
+    await a.line();
+    a.proc.stdin.end();
+    assert.deepEqual(await a.exited, { code: 0, signal: null });
+});
