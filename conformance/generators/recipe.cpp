@@ -97,8 +97,18 @@ public:
         m_count = n;
         s.graph.nodes.resize(n);
         // Kinds first: edges look at their targets' kinds.
-        for (NodeIndex i = 0; i < m_recipe.nodes.size(); ++i)
-            s.graph.nodes[i].kind = m_profile.kinds[m_recipe.nodes[i].kind % m_profile.kinds.size()];
+        bool seen_object_prototype = false;
+        for (NodeIndex i = 0; i < m_recipe.nodes.size(); ++i) {
+            auto& kind = s.graph.nodes[i].kind;
+            kind = m_profile.kinds[m_recipe.nodes[i].kind % m_profile.kinds.size()];
+            // %Object.prototype% is one object per realm: a second node for it would be a second
+            // object the model could hold but JavaScript cannot.
+            if (kind == NodeKind::object_prototype) {
+                if (seen_object_prototype)
+                    kind = NodeKind::object;
+                seen_object_prototype = true;
+            }
+        }
         m_graph = &s.graph;
         for (NodeIndex i = 0; i < m_recipe.nodes.size(); ++i)
             fill(i, m_recipe.nodes[i]);
