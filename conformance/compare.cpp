@@ -183,6 +183,11 @@ std::optional<Difference> compare_observations(Observation const& reference, Obs
     if (reference.threw) {
         if (reference.error_name != observed.error_name)
             return Difference { "error-name", "", reference.error_name, observed.error_name, reference.thrown_at_step };
+        if (reference.error_is_dom_exception != observed.error_is_dom_exception) {
+            auto kind = [](bool dom) { return std::string(dom ? "a DOMException" : "not a DOMException"); };
+            return Difference { "error-type", "", kind(reference.error_is_dom_exception), kind(observed.error_is_dom_exception),
+                reference.thrown_at_step };
+        }
         if (reference.error_name == "user value" && !same_value(reference.thrown_value, observed.thrown_value))
             return Difference { "thrown-value", "", to_display(reference.thrown_value), to_display(observed.thrown_value),
                 reference.thrown_at_step };

@@ -256,9 +256,21 @@ Completion<Value> Heap::call_getter(std::uint32_t index, spec::StepId calling_st
         case GetterEffect::Kind::delete_property:
             delete_property(effect.target, effect.key);
             break;
-        case GetterEffect::Kind::define_property:
-            define_data_property(effect.target, effect.key, effect.value);
+        case GetterEffect::Kind::define_property: {
+            // Reflect.defineProperty(target, key, {value, writable, enumerable, configurable: true}):
+            // an existing property keeps its place and takes all the new attributes.
+            bool redefined = false;
+            for (auto& p : object(effect.target).properties) {
+                if (!p.deleted && same_key(*this, p.key, effect.key)) {
+                    p = Property { effect.key, effect.value, no_getter, true, true, true, false };
+                    redefined = true;
+                    break;
+                }
+            }
+            if (!redefined)
+                define_data_property(effect.target, effect.key, effect.value);
             break;
+        }
         case GetterEffect::Kind::detach: {
             auto& target = object(effect.target);
             if (target.kind == ObjectKind::array_buffer) {

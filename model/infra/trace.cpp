@@ -8,6 +8,8 @@ void Trace::merge_counts_from(Trace const& other)
         m_counts[i] += other.m_counts[i];
 }
 
+void Trace::append(spec::StepId step) { m_sequence.push_back(step); }
+
 void Trace::clear()
 {
     m_counts.fill(0);

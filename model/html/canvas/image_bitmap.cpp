@@ -22,13 +22,18 @@ void image_bitmap_deserialization_steps(html::PlatformObjectRecord const& serial
     value.height = serialized.height;
 }
 
-void image_bitmap_transfer_steps(ecma262::PlatformSlots& value, html::TransferDataHolder& data_holder)
+Completion<void> image_bitmap_transfer_steps(ecma262::PlatformSlots& value, html::TransferDataHolder& data_holder,
+    spec::StepId calling_step)
 {
+    // A bitmap that is not origin-clean cannot be transferred either.
+    if (!value.origin_clean)
+        return throw_error(ErrorKind::dom_data_clone_error, calling_step);
     // The bitmap moves into the data holder; the original is left without one.
     data_holder.width = value.width;
     data_holder.height = value.height;
     value.width = 0;
     value.height = 0;
+    return {};
 }
 
 void image_bitmap_transfer_receiving_steps(html::TransferDataHolder const& data_holder, ecma262::PlatformSlots& value)

@@ -12,7 +12,8 @@ namespace pmconf::model::canvas {
 Completion<void> image_bitmap_serialization_steps(ecma262::PlatformSlots const& value, html::PlatformObjectRecord& serialized,
     spec::StepId calling_step);
 void image_bitmap_deserialization_steps(html::PlatformObjectRecord const& serialized, ecma262::PlatformSlots& value);
-void image_bitmap_transfer_steps(ecma262::PlatformSlots& value, html::TransferDataHolder& data_holder);
+Completion<void> image_bitmap_transfer_steps(ecma262::PlatformSlots& value, html::TransferDataHolder& data_holder,
+    spec::StepId calling_step);
 void image_bitmap_transfer_receiving_steps(html::TransferDataHolder const& data_holder, ecma262::PlatformSlots& value);
 
 } // namespace pmconf::model::canvas

@@ -331,6 +331,8 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
         properties = &object->properties;
     if (properties) {
         if (frame.next == 0) {
+            // OPTIMIZATION: the new object gets exactly these properties.
+            ctx.heap.object(frame.value.as_object()).properties.reserve(properties->size());
             // 24.3. An Array's or Object's properties,
             PM_STEP(S::s24_3);
             // 24.3.1. in order:

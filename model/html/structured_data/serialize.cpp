@@ -457,6 +457,12 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
         }
         if (fault_active(Fault::array_drops_extra_properties) && object.kind == ObjectKind::array)
             std::erase_if(frame.keys, [](KeyAtSlot const& k) { return k.key.type != PropertyKey::Type::index; });
+        // OPTIMIZATION: at most one record per key.
+        auto& record = ctx.graph[frame.serialized];
+        if (auto* array = std::get_if<ArrayRecord>(&record))
+            array->properties.reserve(frame.keys.size());
+        else if (auto* plain = std::get_if<ObjectRecord>(&record))
+            plain->properties.reserve(frame.keys.size());
     }
     while (frame.next < frame.keys.size()) {
         auto const key = frame.keys[frame.next];

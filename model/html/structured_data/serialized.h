@@ -7,6 +7,7 @@
 #include "model/ecma262/heap.h"
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,7 +99,8 @@ using Record = std::variant<PrimitiveRecord, BooleanRecord, NumberRecord, BigInt
     TransferDataHolder>;
 
 struct SerializedGraph {
-    std::vector<Record> records;
+    // OPTIMIZATION: a deque, so that adding a record never moves the others.
+    std::deque<Record> records;
     RecordId add(Record r)
     {
         records.push_back(std::move(r));

@@ -102,7 +102,7 @@ Completion<std::vector<RecordId>> transfer_into_data_holders(Heap& heap, std::ve
             if (platform.interface == PlatformInterface::message_port)
                 web_messaging::message_port_transfer_steps(platform, data_holder);
             else
-                canvas::image_bitmap_transfer_steps(platform, data_holder);
+                PM_TRY_VOID(canvas::image_bitmap_transfer_steps(platform, data_holder, S::s5_5_4));
             // 5.5.5. the original is now detached.
             PM_STEP(S::s5_5_5);
             if (!fault_active(Fault::transferred_port_not_detached))
@@ -125,7 +125,6 @@ Completion<SerializeWithTransferResult> structured_serialize_with_transfer(Heap&
     // 1. memory starts empty; it also makes serialization skip the transferables.
     PM_STEP(S::s1);
     SerializeMemory memory;
-    memory.reserve(heap.object_count());
     // 2. Check each transferable:
     PM_STEP(S::s2);
     for (auto const transferable : transfer_list) {
