@@ -1,5 +1,7 @@
 #include "conformance/generators/recipe.h"
 
+#include "conformance/canonical.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -213,8 +215,8 @@ private:
             properties(i, r, true);
             std::uint32_t length = node(i).array_length;
             for (auto const& p : node(i).properties)
-                if (!p.symbol && is_array_index_key(p.key))
-                    length = std::max(length, index_value(p.key) + 1);
+                if (!p.symbol && is_array_index(p.key))
+                    length = std::max(length, array_index_value(p.key) + 1);
             node(i).array_length = length;
             break;
         }
@@ -372,26 +374,6 @@ private:
             // their own properties never matter to the algorithms.
             break;
         }
-    }
-
-    static bool is_array_index_key(std::u16string const& key)
-    {
-        if (key.empty() || key.size() > 10 || (key.size() > 1 && key[0] == u'0'))
-            return false;
-        std::uint64_t v = 0;
-        for (auto c : key) {
-            if (c < u'0' || c > u'9')
-                return false;
-            v = v * 10 + (c - u'0');
-        }
-        return v <= 4294967294ull;
-    }
-    static std::uint32_t index_value(std::u16string const& key)
-    {
-        std::uint64_t v = 0;
-        for (auto c : key)
-            v = v * 10 + (c - u'0');
-        return static_cast<std::uint32_t>(v);
     }
 
     void build_transfer(Scenario& s)
