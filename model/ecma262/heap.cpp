@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <unordered_map>
 
 namespace pmconf::model::ecma262 {
 
@@ -125,20 +123,10 @@ std::uint32_t Heap::add_getter(GetterScript script)
     return static_cast<std::uint32_t>(m_getters.size() - 1);
 }
 
-namespace {
-bool same_key(Heap const& heap, PropertyKey a, PropertyKey b)
-{
-    if (a.type != b.type)
-        return false;
-    (void)heap; // strings are interned: equal keys have equal table indices
-    return a.value == b.value;
-}
-} // namespace
-
 Property const* Heap::find_own_property(ObjectId id, PropertyKey key) const
 {
     for (auto const& p : object(id).properties)
-        if (!p.deleted && same_key(*this, p.key, key))
+        if (!p.deleted && p.key == key)
             return &p;
     return nullptr;
 }
@@ -146,10 +134,11 @@ Property const* Heap::find_own_property(ObjectId id, PropertyKey key) const
 void Heap::define_data_property(ObjectId id, PropertyKey key, Value value, bool enumerable, bool writable, bool configurable)
 {
     auto& o = object(id);
+    // Like [[DefineOwnProperty]] with a full data descriptor: an existing property keeps its
+    // place in creation order and takes the new value and attributes.
     for (auto& p : o.properties) {
-        if (!p.deleted && same_key(*this, p.key, key)) {
-            p.value = value;
-            p.getter = no_getter;
+        if (!p.deleted && p.key == key) {
+            p = Property { key, value, no_getter, enumerable, writable, configurable, false };
             return;
         }
     }
@@ -182,7 +171,7 @@ void Heap::define_accessor_property(ObjectId id, PropertyKey key, std::uint32_t 
 bool Heap::delete_property(ObjectId id, PropertyKey key)
 {
     for (auto& p : object(id).properties) {
-        if (!p.deleted && same_key(*this, p.key, key)) {
+        if (!p.deleted && p.key == key) {
             p.deleted = true;
             return true;
         }
@@ -256,21 +245,10 @@ Completion<Value> Heap::call_getter(std::uint32_t index, spec::StepId calling_st
         case GetterEffect::Kind::delete_property:
             delete_property(effect.target, effect.key);
             break;
-        case GetterEffect::Kind::define_property: {
-            // Reflect.defineProperty(target, key, {value, writable, enumerable, configurable: true}):
-            // an existing property keeps its place and takes all the new attributes.
-            bool redefined = false;
-            for (auto& p : object(effect.target).properties) {
-                if (!p.deleted && same_key(*this, p.key, effect.key)) {
-                    p = Property { effect.key, effect.value, no_getter, true, true, true, false };
-                    redefined = true;
-                    break;
-                }
-            }
-            if (!redefined)
-                define_data_property(effect.target, effect.key, effect.value);
+        case GetterEffect::Kind::define_property:
+            // Reflect.defineProperty(target, key, {value, writable, enumerable, configurable: true}).
+            define_data_property(effect.target, effect.key, effect.value);
             break;
-        }
         case GetterEffect::Kind::detach: {
             auto& target = object(effect.target);
             if (target.kind == ObjectKind::array_buffer) {

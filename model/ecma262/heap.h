@@ -212,7 +212,8 @@ public:
     GetterScript const& getter(std::uint32_t i) const { return m_getters[i]; }
     std::vector<std::uint32_t> const& getter_calls() const { return m_getter_calls; } // labels, in call order
 
-    // Property operations (ordinary objects; arrays add their "length").
+    // Property operations (ordinary objects; arrays add their "length"). Defining an existing
+    // key replaces its value and attributes in place.
     void define_data_property(ObjectId, PropertyKey, Value, bool enumerable = true, bool writable = true, bool configurable = true);
     void define_accessor_property(ObjectId, PropertyKey, std::uint32_t getter, bool enumerable = true);
     bool delete_property(ObjectId, PropertyKey);
