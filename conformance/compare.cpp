@@ -177,12 +177,16 @@ std::string Difference::summary() const
 std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed)
 {
     if (reference.threw != observed.threw) {
-        return Difference { "outcome", "", reference.threw ? "a thrown " + reference.error_name : "a returned value",
+        // The where part names what the implementation did instead, so that different wrong
+        // outcomes get different signatures.
+        return Difference { "outcome", observed.threw ? "threw " + observed.error_name : std::string("returned"),
+            reference.threw ? "a thrown " + reference.error_name : "a returned value",
             observed.threw ? "a thrown " + observed.error_name : "a returned value", reference.thrown_at_step };
     }
     if (reference.threw) {
         if (reference.error_name != observed.error_name)
-            return Difference { "error-name", "", reference.error_name, observed.error_name, reference.thrown_at_step };
+            return Difference { "error-name", reference.error_name + "->" + observed.error_name, reference.error_name,
+                observed.error_name, reference.thrown_at_step };
         if (reference.error_is_dom_exception != observed.error_is_dom_exception) {
             auto kind = [](bool dom) { return std::string(dom ? "a DOMException" : "not a DOMException"); };
             return Difference { "error-type", "", kind(reference.error_is_dom_exception), kind(observed.error_is_dom_exception),

@@ -215,6 +215,7 @@ char const* pass_mode_name(PassMode mode)
     case PassMode::with_transfer_to_realm: return "serialize-with-transfer to another realm";
     case PassMode::serialize_deserialize: return "StructuredSerialize + StructuredDeserialize";
     case PassMode::for_storage: return "StructuredSerializeForStorage + StructuredDeserialize";
+    case PassMode::message_channel: return "postMessage through a MessageChannel";
     }
     return "?";
 }

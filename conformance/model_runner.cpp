@@ -466,7 +466,8 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
 
     Heap heap;
     auto const source = heap.add_realm(realm_from(scenario.source, "source", 0));
-    auto const target = scenario.mode == PassMode::structured_clone
+    // A MessageChannel made in one realm delivers to that realm.
+    auto const target = scenario.mode == PassMode::structured_clone || scenario.mode == PassMode::message_channel
         ? source
         : heap.add_realm(realm_from(scenario.target, "target", scenario.target.same_agent_cluster ? 0 : 1));
 
@@ -488,6 +489,7 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
     }
 
     std::optional<model::Throw> thrown;
+    bool message_error = false;
     Value result;
     if (!transfer_ok) {
         obs.threw = true;
@@ -515,6 +517,22 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
                 result = d.value().deserialized;
             break;
         }
+        case PassMode::message_channel: {
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps
+            // The sender serializes (a throw reaches the caller); the receiver deserializes, and a
+            // throw there becomes a messageerror event instead of a message event.
+            auto s = html::structured_serialize_with_transfer(heap, source, root, transfer);
+            if (s.is_throw()) {
+                thrown = s.thrown();
+                break;
+            }
+            auto d = html::structured_deserialize_with_transfer(heap, s.value(), target);
+            if (d.is_throw())
+                message_error = true;
+            else
+                result = d.value().deserialized;
+            break;
+        }
         case PassMode::serialize_deserialize:
         case PassMode::for_storage: {
             auto s = scenario.mode == PassMode::for_storage ? html::structured_serialize_for_storage(heap, source, root)
@@ -531,9 +549,12 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
             break;
         }
         }
-        if (thrown)
+        if (thrown) {
             record_throw(obs, heap, *thrown);
-        else
+        } else if (message_error) {
+            obs.threw = true;
+            obs.error_name = "messageerror";
+        } else
             obs.result = Reader(heap).read(result);
     }
 

@@ -7,13 +7,10 @@
 #include <rapidcheck.h>
 
 #include <chrono>
-#include <unordered_map>
+#include <deque>
+#include <functional>
+#include <set>
 
-namespace rc::detail {
-// Defined in librapidcheck.a; its header (src/detail/StringSerialization.h) is not installed.
-std::string reproduceMapToString(std::unordered_map<std::string, Reproduce> const&);
-std::unordered_map<std::string, Reproduce> stringToReproduceMap(std::string const&);
-} // namespace rc::detail
 
 namespace pmconf::conformance {
 
@@ -142,18 +139,6 @@ std::vector<ConformanceProperty> const& properties()
     return list;
 }
 
-class ShrinkCounter final : public rc::detail::TestListener {
-public:
-    void onTestCaseFinished(rc::detail::CaseDescription const&) override { }
-    void onShrinkTried(rc::detail::CaseDescription const&, bool accepted) override
-    {
-        if (accepted)
-            ++accepted_shrinks;
-    }
-    void onTestFinished(rc::detail::TestMetadata const&, rc::detail::TestResult const&) override { }
-    int accepted_shrinks = 0;
-};
-
 } // namespace
 
 std::span<ConformanceProperty const> conformance_properties() { return properties(); }
@@ -166,81 +151,475 @@ ConformanceProperty const* find_property(std::string_view name)
     return nullptr;
 }
 
-PropertyOutcome check_property(ConformanceProperty const& property, Iut& iut, RunParams const& params, model::Trace& coverage)
-{
-    PropertyOutcome outcome;
-    auto const started = std::chrono::steady_clock::now();
-    std::optional<std::string> infrastructure_error;
+namespace {
 
-    auto const gen = generators::scenario_recipe(property.profile);
-    auto const test = [&]() {
-        auto const recipe = *gen;
-        auto const scenario = generators::build_scenario(recipe, property.profile);
-        auto const reference = run_on_model(scenario, model::Fault::none, &coverage);
+// One drawn case: where it came from (to replay it), the Scenario, and the model's Observation.
+struct Case {
+    Case(int i, int n, rc::Shrinkable<generators::ScenarioRecipe> r) : index(i), size(n), recipe(std::move(r)) { }
+    int index = 0;
+    int size = 0;
+    rc::Shrinkable<generators::ScenarioRecipe> recipe;
+    Scenario scenario;
+    Observation reference;
+};
+
+// Every case has a Random of its own, so that one case can be redrawn without the ones before it.
+rc::Random case_random(std::uint64_t seed, std::string const& property, int index)
+{
+    return rc::Random(rc::Random::Key { seed, std::hash<std::string> {}(property), static_cast<std::uint64_t>(index), 0x706d636f6e66ULL });
+}
+
+class PropertyRunner {
+public:
+    PropertyRunner(ConformanceProperty const& property, Iut& iut, RunParams const& params, model::Trace& coverage)
+        : m_property(property), m_iut(iut), m_params(params), m_coverage(coverage), m_profile(property.profile)
+        , m_started(std::chrono::steady_clock::now())
+    {
+    }
+
+    PropertyOutcome run()
+    {
+        std::string reason;
+        if (!restrict_profile(m_profile, m_iut.capabilities(), reason)) {
+            m_outcome.status = PropertyOutcome::Status::skipped;
+            m_outcome.skip_reason = m_iut.name() + " cannot run this property: " + reason;
+            return finish();
+        }
+        m_gen.emplace(generators::scenario_recipe(m_profile));
+        if (m_params.reproduce)
+            replay(*m_params.reproduce);
+        else
+            search();
+        for (auto& found : m_found) {
+            if (m_outcome.status == PropertyOutcome::Status::error)
+                break;
+            m_outcome.deviations.push_back(shrink(found));
+        }
+        if (m_outcome.status != PropertyOutcome::Status::error) {
+            if (!m_outcome.deviations.empty())
+                m_outcome.status = PropertyOutcome::Status::failed;
+            else if (m_outcome.cases == 0 && m_outcome.skipped_cases > 0) {
+                m_outcome.status = PropertyOutcome::Status::skipped;
+                m_outcome.skip_reason = "every case drawn needs a capability " + m_iut.name() + " lacks: " + skipped_list();
+            }
+        }
+        return finish();
+    }
+
+private:
+    struct Found {
+        Case c;
         Observation observed;
-        try {
-            observed = iut.run(scenario);
-        } catch (model::ModelDefect const& defect) {
-            infrastructure_error = defect.what();
-            throw;
-        }
-        auto const difference = compare_observations(reference, observed);
-        if (difference) {
-            // The last failing case RapidCheck evaluates is the fully shrunk one.
-            outcome.difference = difference;
-            outcome.scenario = to_display(scenario);
-            outcome.scenario_nodes = scenario.graph.nodes.size();
-            outcome.expected = to_display(reference);
-            outcome.observed = to_display(observed);
-            RC_FAIL(difference->summary());
-        }
+        Difference difference;
+        std::string signature;
+        int occurrences = 1;
     };
 
-    rc::detail::TestMetadata metadata;
-    metadata.id = property.name;
-    metadata.description = property.description;
-    rc::detail::TestParams rc_params;
-    rc_params.seed = params.seed;
-    rc_params.maxSuccess = params.max_success;
-    rc_params.maxSize = params.max_size;
-    ShrinkCounter listener;
-    std::unordered_map<std::string, rc::detail::Reproduce> reproduce_map;
-    if (params.reproduce) {
-        try {
-            reproduce_map = rc::detail::stringToReproduceMap(*params.reproduce);
-        } catch (std::exception const& e) {
-            outcome.status = PropertyOutcome::Status::error;
-            outcome.error = std::string("the reproduce string could not be decoded: ") + e.what();
-            return outcome;
-        }
+    PropertyOutcome finish()
+    {
+        m_outcome.stderr_tail += m_iut.take_stderr();
+        m_outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+        return std::move(m_outcome);
     }
-    auto const result = rc::detail::checkProperty(rc::detail::toProperty(test), metadata, rc_params, listener, reproduce_map);
-    outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    outcome.shrinks = listener.accepted_shrinks;
 
-    rc::detail::SuccessResult success;
-    rc::detail::FailureResult failure;
-    rc::detail::GaveUpResult gave_up;
-    rc::detail::Error error;
-    if (result.match(success)) {
-        outcome.cases = success.numSuccess;
-    } else if (result.match(failure)) {
-        outcome.cases = failure.numSuccess + 1;
-        if (infrastructure_error || !outcome.difference) {
-            outcome.status = PropertyOutcome::Status::error;
-            outcome.error = infrastructure_error.value_or(failure.description);
-        } else {
-            outcome.status = PropertyOutcome::Status::failed;
-            outcome.reproduce = rc::detail::reproduceMapToString({ { metadata.id, failure.reproduce } });
-        }
-    } else if (result.match(gave_up)) {
-        outcome.status = PropertyOutcome::Status::error;
-        outcome.error = "gave up: " + gave_up.description;
-    } else if (result.match(error)) {
-        outcome.status = PropertyOutcome::Status::error;
-        outcome.error = error.description;
+    std::string skipped_list() const
+    {
+        std::string s;
+        for (auto const& [cap, n] : m_outcome.skipped_for)
+            s += (s.empty() ? "" : ", ") + cap + " (" + std::to_string(n) + " cases)";
+        return s;
     }
-    return outcome;
+
+    // Draws case *index*; nullopt (counted as skipped) when the IUT lacks what it needs.
+    std::optional<Case> draw(int index, model::Trace* coverage)
+    {
+        int const size = index % (m_params.max_size + 1);
+        Case c(index, size, (*m_gen)(case_random(m_params.seed, m_property.name, index), size));
+        if (!prepare(c, coverage))
+            return std::nullopt;
+        return c;
+    }
+
+    bool prepare(Case& c, model::Trace* coverage)
+    {
+        c.scenario = generators::build_scenario(c.recipe.value(), m_profile);
+        if (auto missing = missing_capability(c.scenario, m_iut.capabilities()); !missing.empty()) {
+            if (coverage) {
+                ++m_outcome.skipped_cases;
+                ++m_outcome.skipped_for[missing];
+            }
+            return false;
+        }
+        model::Trace scratch;
+        c.reference = run_on_model(c.scenario, model::Fault::none, coverage ? coverage : &scratch);
+        return true;
+    }
+
+    // The reply to the oldest batch in flight. On a failure, nullopt, with the failure in *failure*.
+    std::optional<std::vector<Observation>> receive(std::size_t expected_count, std::optional<IutFailure>& failure)
+    {
+        auto const waiting = std::chrono::steady_clock::now();
+        auto reply = m_iut.receive();
+        m_outcome.iut_wait_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting).count();
+        if (!reply.failure && reply.observations.size() != expected_count)
+            reply.failure = IutFailure { "the reply has " + std::to_string(reply.observations.size()) + " observations for "
+                + std::to_string(expected_count) + " scenarios", { } };
+        if (reply.failure) {
+            failure = std::move(reply.failure);
+            return std::nullopt;
+        }
+        return std::move(reply.observations);
+    }
+
+    void record_error(IutFailure const& failure, std::string const& context)
+    {
+        m_outcome.status = PropertyOutcome::Status::error;
+        m_outcome.error = failure.what + context;
+        if (!failure.stderr_tail.empty())
+            m_outcome.stderr_tail += failure.stderr_tail;
+    }
+
+    static bool scenario_specific(IutFailure const& f)
+    {
+        return f.kind == IutFailure::Kind::crashed || f.kind == IutFailure::Kind::timed_out;
+    }
+
+    // A crash or hang as an Observation, so that it compares, gets a signature and shrinks like
+    // any other deviation. Only for failures that recur when the case runs alone.
+    static Observation failure_observation(IutFailure const& f)
+    {
+        Observation o;
+        o.threw = true;
+        o.error_name = (f.kind == IutFailure::Kind::crashed ? "(the IUT process " : "(the IUT ") + f.how + ")";
+        return o;
+    }
+
+    // Runs *cases* one at a time after a batch crashed or hung: which case did it? A case whose run
+    // fails is run once more, alone, in a fresh process; if it fails the same way again, the
+    // failure is its Observation. Otherwise the failure is the IUT's, and recorded as an error.
+    std::optional<std::vector<Observation>> run_singly(std::vector<Case> const& cases, std::string const& context)
+    {
+        std::vector<Observation> observations;
+        for (auto const& c : cases) {
+            std::optional<IutFailure> failure;
+            m_iut.submit({ c.scenario });
+            auto one = receive(1, failure);
+            if (one) {
+                observations.push_back(std::move(one->front()));
+                continue;
+            }
+            if (!scenario_specific(*failure)) {
+                record_error(*failure, context);
+                return std::nullopt;
+            }
+            std::optional<IutFailure> again;
+            m_iut.submit({ c.scenario });
+            auto second = receive(1, again);
+            if (second || !scenario_specific(*again) || again->how != failure->how) {
+                record_error(*failure, context + "; run alone in a fresh process, the case that did it did not do it again");
+                return std::nullopt;
+            }
+            m_outcome.stderr_tail += again->stderr_tail;
+            observations.push_back(failure_observation(*again));
+        }
+        return observations;
+    }
+
+    // Runs a batch to the end: one reply, or, after a crash or hang, one Observation per case.
+    std::optional<std::vector<Observation>> evaluate(std::vector<Case> const& cases, std::string const& context)
+    {
+        std::vector<Scenario> scenarios;
+        scenarios.reserve(cases.size());
+        for (auto const& c : cases)
+            scenarios.push_back(c.scenario);
+        m_iut.submit(scenarios);
+        std::optional<IutFailure> failure;
+        auto observations = receive(cases.size(), failure);
+        if (observations)
+            return observations;
+        if (!scenario_specific(*failure)) {
+            record_error(*failure, context);
+            return std::nullopt;
+        }
+        return run_singly(cases, context);
+    }
+
+    void judge(Case&& c, Observation&& observed)
+    {
+        ++m_outcome.cases;
+        auto difference = compare_observations(c.reference, observed);
+        if (!difference)
+            return;
+        auto signature = difference->signature();
+        for (auto& f : m_found) {
+            if (f.signature == signature) {
+                ++f.occurrences;
+                return;
+            }
+        }
+        if (m_found.size() >= m_params.max_deviations) {
+            if (m_other.insert(signature).second)
+                ++m_outcome.other_signatures;
+            return;
+        }
+        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature) });
+    }
+
+    void search()
+    {
+        int next = 0;
+        std::deque<std::vector<Case>> in_flight;
+        auto const done = [&] {
+            return next >= m_params.max_success || (m_params.stop_at_first_deviation && !m_found.empty());
+        };
+        while (true) {
+            while (!done() && m_iut.in_flight() < m_iut.max_in_flight()) {
+                std::vector<Case> batch;
+                while (batch.size() < m_params.batch_size && next < m_params.max_success) {
+                    if (auto c = draw(next++, &m_coverage))
+                        batch.push_back(std::move(*c));
+                }
+                if (batch.empty())
+                    continue;
+                std::vector<Scenario> scenarios;
+                scenarios.reserve(batch.size());
+                for (auto const& c : batch)
+                    scenarios.push_back(c.scenario);
+                m_iut.submit(scenarios);
+                in_flight.push_back(std::move(batch));
+            }
+            if (in_flight.empty())
+                break;
+            auto batch = std::move(in_flight.front());
+            in_flight.pop_front();
+            auto const context = " (in a batch of " + std::to_string(batch.size()) + " cases from case " + std::to_string(batch.front().index) + ")";
+            std::optional<IutFailure> failure;
+            auto observations = receive(batch.size(), failure);
+            if (!observations && scenario_specific(*failure)) {
+                // Every batch in flight was lost with the process: run them all one case at a time.
+                for (auto& lost : in_flight)
+                    for (auto& c : lost)
+                        batch.push_back(std::move(c));
+                in_flight.clear();
+                observations = run_singly(batch, context);
+                if (!observations)
+                    return;
+            } else if (!observations) {
+                record_error(*failure, context);
+                return; // every batch in flight is lost with it
+            }
+            for (std::size_t k = 0; k < batch.size(); ++k)
+                judge(std::move(batch[k]), std::move((*observations)[k]));
+        }
+    }
+
+    // Greedy shrinking over RapidCheck's shrink tree: take the first shrink that still shows the
+    // same signature, until none does. Candidates go to the IUT in batches, in tree order, so the
+    // result is the one a candidate-by-candidate walk would reach.
+    Deviation shrink(Found& f)
+    {
+        Deviation d;
+        d.signature = f.signature;
+        d.found_at_case = f.c.index;
+        d.occurrences = f.occurrences;
+        std::vector<std::size_t> path;
+        auto current = f.c.recipe;
+        Case best = std::move(f.c);
+        Observation best_observed = std::move(f.observed);
+        Difference best_difference = std::move(f.difference);
+        int evaluations = 0;
+        constexpr std::size_t chunk_size = 16;
+        bool improved = true;
+        auto const shrink_started = std::chrono::steady_clock::now();
+        auto const in_budget = [&] {
+            return evaluations < m_params.max_shrink_evaluations
+                && std::chrono::steady_clock::now() - shrink_started < std::chrono::seconds(m_params.max_shrink_seconds);
+        };
+        while (improved && in_budget()) {
+            improved = false;
+            auto shrinks = current.shrinks();
+            std::size_t index = 0;
+            while (!improved && in_budget()) {
+                std::vector<Case> chunk;
+                std::vector<std::size_t> indices;
+                while (chunk.size() < chunk_size) {
+                    auto next = shrinks.next();
+                    if (!next)
+                        break;
+                    Case c(best.index, best.size, std::move(*next));
+                    auto const i = index++;
+                    if (prepare(c, nullptr)) {
+                        chunk.push_back(std::move(c));
+                        indices.push_back(i);
+                    }
+                }
+                if (chunk.empty())
+                    break;
+                evaluations += static_cast<int>(chunk.size());
+                auto observations = evaluate(chunk, " (while shrinking " + f.signature + ")");
+                if (!observations)
+                    break;
+                for (std::size_t k = 0; k < chunk.size(); ++k) {
+                    auto difference = compare_observations(chunk[k].reference, (*observations)[k]);
+                    if (difference && difference->signature() == f.signature) {
+                        current = chunk[k].recipe;
+                        path.push_back(indices[k]);
+                        best = std::move(chunk[k]);
+                        best_observed = std::move((*observations)[k]);
+                        best_difference = std::move(*difference);
+                        ++d.shrinks;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+        }
+        ReproduceKey key { m_params.seed, best.index, best.size, path };
+        if (m_replay_path)
+            key.path.insert(key.path.begin(), m_replay_path->begin(), m_replay_path->end());
+        d.reproduce = to_string(key);
+        d.difference = std::move(best_difference);
+        d.scenario = std::move(best.scenario);
+        d.expected = std::move(best.reference);
+        d.observed = std::move(best_observed);
+        return d;
+    }
+
+    // Replays one case from a reproduce string: redraws it, follows the shrink path, runs it.
+    void replay(std::string const& text)
+    {
+        auto key = parse_reproduce(text);
+        if (!key) {
+            m_outcome.status = PropertyOutcome::Status::error;
+            m_outcome.error = "the reproduce string \"" + text + "\" is not of the form pmconf1:<seed>:<case>:<size>:<path>";
+            return;
+        }
+        Case c(key->index, key->size, (*m_gen)(case_random(key->seed, m_property.name, key->index), key->size));
+        for (auto const step : key->path) {
+            auto shrinks = c.recipe.shrinks();
+            std::optional<rc::Shrinkable<generators::ScenarioRecipe>> chosen;
+            for (std::size_t i = 0; i <= step; ++i) {
+                auto next = shrinks.next();
+                if (!next) {
+                    chosen.reset();
+                    break;
+                }
+                chosen.emplace(std::move(*next));
+            }
+            if (!chosen) {
+                m_outcome.status = PropertyOutcome::Status::error;
+                m_outcome.error = "the reproduce string's shrink path does not fit this property's cases (another property, or another version of pmconf?)";
+                return;
+            }
+            c.recipe = std::move(*chosen);
+        }
+        m_replay_path = key->path;
+        if (!prepare(c, &m_coverage)) {
+            m_outcome.status = PropertyOutcome::Status::skipped;
+            m_outcome.skip_reason = "the case needs a capability " + m_iut.name() + " lacks: " + skipped_list();
+            return;
+        }
+        std::vector<Case> one;
+        one.push_back(std::move(c));
+        auto observations = evaluate(one, " (replaying " + text + ")");
+        if (observations)
+            judge(std::move(one.front()), std::move(observations->front()));
+    }
+
+    ConformanceProperty const& m_property;
+    Iut& m_iut;
+    RunParams const& m_params;
+    model::Trace& m_coverage;
+    generators::Profile m_profile;
+    std::optional<rc::Gen<generators::ScenarioRecipe>> m_gen;
+    std::chrono::steady_clock::time_point m_started;
+    PropertyOutcome m_outcome;
+    std::vector<Found> m_found;
+    std::set<std::string> m_other;
+    std::optional<std::vector<std::size_t>> m_replay_path;
+};
+
+} // namespace
+
+PropertyOutcome check_property(ConformanceProperty const& property, Iut& iut, RunParams const& params, model::Trace& coverage)
+{
+    return PropertyRunner(property, iut, params, coverage).run();
+}
+
+std::string to_string(ReproduceKey const& key)
+{
+    std::string s = "pmconf1:" + std::to_string(key.seed) + ":" + std::to_string(key.index) + ":" + std::to_string(key.size) + ":";
+    for (std::size_t i = 0; i < key.path.size(); ++i)
+        s += (i ? "." : "") + std::to_string(key.path[i]);
+    return s;
+}
+
+std::optional<ReproduceKey> parse_reproduce(std::string const& text)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        auto colon = text.find(':', start);
+        parts.push_back(text.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+        if (colon == std::string::npos)
+            break;
+        start = colon + 1;
+    }
+    if (parts.size() != 5 || parts[0] != "pmconf1")
+        return std::nullopt;
+    auto number = [](std::string const& s, std::uint64_t max) -> std::optional<std::uint64_t> {
+        if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        try {
+            auto v = std::stoull(s);
+            if (v > max)
+                return std::nullopt;
+            return v;
+        } catch (std::exception const&) {
+            return std::nullopt;
+        }
+    };
+    ReproduceKey key;
+    auto seed = number(parts[1], UINT64_MAX);
+    auto index = number(parts[2], 100000000);
+    auto size = number(parts[3], 10000);
+    if (!seed || !index || !size)
+        return std::nullopt;
+    key.seed = *seed;
+    key.index = static_cast<int>(*index);
+    key.size = static_cast<int>(*size);
+    if (!parts[4].empty()) {
+        std::size_t p = 0;
+        while (p <= parts[4].size()) {
+            auto dot = parts[4].find('.', p);
+            auto step = number(parts[4].substr(p, dot == std::string::npos ? std::string::npos : dot - p), 1000000);
+            if (!step)
+                return std::nullopt;
+            key.path.push_back(*step);
+            if (dot == std::string::npos)
+                break;
+            p = dot + 1;
+        }
+    }
+    return key;
+}
+
+void ModelIut::submit(std::vector<Scenario> const& batch)
+{
+    BatchReply reply;
+    reply.observations.reserve(batch.size());
+    for (auto const& s : batch)
+        reply.observations.push_back(run_on_model(s, m_fault, nullptr));
+    m_replies.push_back(std::move(reply));
+}
+
+BatchReply ModelIut::receive()
+{
+    if (m_replies.empty())
+        return { { }, IutFailure { "receive() without a batch in flight (a harness bug)", { } } };
+    auto reply = std::move(m_replies.front());
+    m_replies.pop_front();
+    return reply;
 }
 
 std::string ModelIut::name() const
@@ -250,6 +629,5 @@ std::string ModelIut::name() const
 
 std::string ModelIut::version() const { return "pmconf reference model"; }
 
-Observation ModelIut::run(Scenario const& scenario) { return run_on_model(scenario, m_fault, nullptr); }
 
 } // namespace pmconf::conformance

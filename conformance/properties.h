@@ -9,6 +9,7 @@
 #include "model/infra/trace.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,27 +31,54 @@ ConformanceProperty const* find_property(std::string_view name);
 
 struct RunParams {
     std::uint64_t seed = 0;
-    int max_success = 1000;
+    int max_success = 1000;                // cases per property
     int max_size = 100;
+    std::size_t batch_size = 100;          // Scenarios per protocol message
+    std::size_t max_deviations = 8;        // distinct signatures shrunk per property; the search goes on past them
+    bool stop_at_first_deviation = false;  // end the search at the first deviation (the fault-matrix test)
+    int max_shrink_evaluations = 2000;     // per deviation
+    int max_shrink_seconds = 120;          // per deviation (a hang costs a whole batch timeout per candidate)
     std::optional<std::string> reproduce;  // a reproduce string from an earlier failure
 };
 
+// One distinct deviation: a signature, with the smallest counterexample shrinking found for it.
+struct Deviation {
+    Difference difference;        // as found in the shrunk case
+    std::string signature;        // difference.signature(): the same in every case that shows it
+    Scenario scenario;            // the shrunk counterexample
+    Observation expected;         // the model's Observation of it
+    Observation observed;         // the implementation's
+    int found_at_case = 0;        // the case that first showed this signature
+    int occurrences = 0;          // cases of the search that showed it
+    int shrinks = 0;              // shrinks accepted
+    std::string reproduce;        // replays the shrunk case: pmconf run --reproduce
+};
+
 struct PropertyOutcome {
-    enum class Status { passed, failed, error } status = Status::passed;
-    int cases = 0;                 // cases run
-    int shrinks = 0;               // shrinks accepted
+    enum class Status { passed, failed, error, skipped } status = Status::passed;
+    int cases = 0;                 // cases run on the implementation (not counting shrinking)
+    int skipped_cases = 0;         // drawn cases not sent: they need a capability the IUT lacks
+    std::map<std::string, int> skipped_for; // capability -> cases skipped for it
     double seconds = 0;
-    std::string error;             // Status::error: what went wrong (an infrastructure failure)
-    // Status::failed: the minimal counterexample and how the implementation differed.
-    std::optional<Difference> difference;
-    std::string scenario;          // the shrunk Scenario, displayed
-    std::size_t scenario_nodes = 0;
-    std::string expected;          // the model's Observation, displayed
-    std::string observed;          // the implementation's Observation, displayed
-    std::string reproduce;         // RapidCheck's reproduce string
+    double iut_wait_seconds = 0;   // time spent waiting for the implementation's replies
+    std::string error;             // Status::error: what went wrong with the implementation or the harness
+    std::string stderr_tail;       // what the implementation wrote to stderr during this property
+    std::string skip_reason;       // Status::skipped
+    std::vector<Deviation> deviations; // Status::failed (and possibly error): each distinct deviation once
+    int other_signatures = 0;      // distinct signatures seen beyond max_deviations (not shrunk)
 };
 
 // Runs one property against an implementation. The model's runs add to *coverage*.
 PropertyOutcome check_property(ConformanceProperty const&, Iut&, RunParams const&, model::Trace& coverage);
+
+// The reproduce string of a case: "pmconf1:<seed>:<case>:<size>:<shrink path>".
+struct ReproduceKey {
+    std::uint64_t seed = 0;
+    int index = 0;
+    int size = 0;
+    std::vector<std::size_t> path;
+};
+std::string to_string(ReproduceKey const&);
+std::optional<ReproduceKey> parse_reproduce(std::string const&);
 
 } // namespace pmconf::conformance

@@ -14,6 +14,8 @@ enum class PassMode : std::uint8_t {
     with_transfer_to_realm,    // StructuredSerializeWithTransfer, then StructuredDeserializeWithTransfer in another realm
     serialize_deserialize,     // StructuredSerialize, then StructuredDeserialize (no transfer list)
     for_storage,               // StructuredSerializeForStorage, then StructuredDeserialize (no transfer list)
+    message_channel,           // port1.postMessage(value, {transfer}) on a new MessageChannel; the value is port2's
+                               // message event's data (a deserialization failure is a messageerror event)
 };
 char const* pass_mode_name(PassMode);
 

@@ -3,17 +3,28 @@
 // Exit codes: 0 nothing unexpected, 1 deviations found, 2 bad usage or bad input, 3 an
 // infrastructure failure (a defect of the model, a report that could not be written).
 
+#include "conformance/model_runner.h"
+#include "conformance/process_iut.h"
 #include "conformance/properties.h"
+#include "conformance/protocol/codec.h"
 #include "model/infra/faults.h"
 #include "reports/atomic_file.h"
 #include "reports/junit.h"
 #include "spec/catalogue.h"
+#include "tools/expectations.h"
+#include "tools/iut_registry.h"
+#include "tools/repro.h"
 #include "tools/run_report.h"
+#include "tools/subprocess.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <csignal>
 #include <cstdio>
+#include <memory>
+#include <set>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -28,13 +39,21 @@ constexpr int exit_usage = 2;
 constexpr int exit_infrastructure = 3;
 
 struct RunOptions {
-    std::vector<std::string> iuts { "model" };
+    std::vector<std::string> iuts;           // empty: the model and every installed IUT of the registry
+    std::vector<std::string> iut_cmds;
+    std::string registry;
+    std::string expectations;
+    bool write_expectations = false;
     std::string fault;
     bool list_faults = false;
+    bool list_iuts = false;
     std::string out = "out";
     std::uint64_t seed = 20261125;
     int cases = 1000;
     int max_size = 100;
+    std::size_t batch_size = 100;
+    double timeout = 60;
+    std::size_t max_deviations = 8;
     std::vector<std::string> properties;
     std::string reproduce;
     bool quiet = false;
@@ -45,6 +64,11 @@ struct StepsOptions {
     std::string coverage = "out/coverage.json";
 };
 
+struct VerifyOptions {
+    std::string out = "out";
+    double timeout = 60;
+};
+
 std::string join_args(int argc, char** argv)
 {
     std::string s = "pmconf";
@@ -53,11 +77,72 @@ std::string join_args(int argc, char** argv)
     return s;
 }
 
+// --iut-cmd: a JSON array of strings (an exact argv), or words separated by spaces.
+std::optional<std::vector<std::string>> parse_command(std::string const& text)
+{
+    if (!text.empty() && text.front() == '[') {
+        try {
+            auto j = nlohmann::json::parse(text);
+            auto v = j.get<std::vector<std::string>>();
+            if (v.empty())
+                return std::nullopt;
+            return v;
+        } catch (std::exception const&) {
+            return std::nullopt;
+        }
+    }
+    std::vector<std::string> words;
+    std::istringstream in(text);
+    std::string w;
+    while (in >> w)
+        words.push_back(w);
+    if (words.empty())
+        return std::nullopt;
+    return words;
+}
+
+std::string sanitize_name(std::string s)
+{
+    for (auto& c : s)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            c = '-';
+    return s.empty() ? std::string("iut") : s;
+}
+
+struct Planned {
+    std::string name;
+    enum class Kind { model, registry, command } kind = Kind::model;
+    tools::IutEntry entry;                  // registry / command
+};
+
+std::string format_seconds(double s)
+{
+    char timing[64];
+    std::snprintf(timing, sizeof timing, "%.2f s", s);
+    return timing;
+}
+
 int run_command(RunOptions const& options, std::string const& command_line)
 {
     if (options.list_faults) {
         for (auto const& f : model::all_faults())
             std::cout << f.name << "\n";
+        return exit_ok;
+    }
+    std::string error;
+    auto const registry_path = options.registry.empty() ? tools::default_registry_path() : std::filesystem::path(options.registry);
+    auto registry = tools::load_registry(registry_path, error);
+    if (!registry) {
+        std::cerr << "pmconf run: " << error << "\n";
+        return exit_usage;
+    }
+    if (options.list_iuts) {
+        std::cout << "model\tinstalled\tthe reference model (in-process)\n";
+        for (auto const& e : registry->iuts) {
+            std::string why;
+            bool const ok = tools::is_installed(e.argv, registry->root, why);
+            std::cout << e.name << "\t" << (ok ? "installed" : "missing: " + why) << "\t" << e.description << "\n";
+        }
         return exit_ok;
     }
     model::Fault fault = model::Fault::none;
@@ -70,6 +155,9 @@ int run_command(RunOptions const& options, std::string const& command_line)
         fault = *found;
     }
     std::vector<conformance::ConformanceProperty const*> selected;
+    std::set<std::string> property_names;
+    for (auto const& p : conformance::conformance_properties())
+        property_names.insert(p.name);
     if (options.properties.empty()) {
         for (auto const& p : conformance::conformance_properties())
             selected.push_back(&p);
@@ -86,18 +174,72 @@ int run_command(RunOptions const& options, std::string const& command_line)
             selected.push_back(p);
         }
     }
-    for (auto const& iut : options.iuts) {
-        if (iut != "model") {
-            std::cerr << "pmconf run: --iut " << iut << ": unknown implementation (available: model)\n";
-            return exit_usage;
+
+    // Which implementations, in order.
+    std::vector<Planned> plan;
+    std::set<std::string> planned_names;
+    auto const add = [&](Planned p) -> bool {
+        if (!planned_names.insert(p.name).second) {
+            std::cerr << "pmconf run: the implementation " << p.name << " is named twice\n";
+            return false;
+        }
+        plan.push_back(std::move(p));
+        return true;
+    };
+    if (options.iuts.empty() && options.iut_cmds.empty()) {
+        add({ "model", Planned::Kind::model, { } });
+        for (auto const& e : registry->iuts) {
+            std::string why;
+            if (tools::is_installed(e.argv, registry->root, why))
+                add({ e.name, Planned::Kind::registry, e });
+            else if (!options.quiet)
+                std::cerr << "pmconf run: skipping " << e.name << ": " << why << "\n";
         }
     }
-    if (!options.reproduce.empty() && selected.size() != 1) {
-        std::cerr << "pmconf run: --reproduce needs exactly one --property (the one that failed)\n";
+    for (auto const& name : options.iuts) {
+        if (name == "model") {
+            if (!add({ "model", Planned::Kind::model, { } }))
+                return exit_usage;
+            continue;
+        }
+        auto const* e = registry->find(name);
+        if (!e) {
+            std::cerr << "pmconf run: --iut " << name << ": no such implementation in " << registry_path.string() << " (available: model";
+            for (auto const& x : registry->iuts)
+                std::cerr << ", " << x.name;
+            std::cerr << "; --iut-cmd runs any other)\n";
+            return exit_usage;
+        }
+        std::string why;
+        if (!tools::is_installed(e->argv, registry->root, why)) {
+            std::cerr << "pmconf run: --iut " << name << ": not installed: " << why << "\n";
+            return exit_usage;
+        }
+        if (!add({ name, Planned::Kind::registry, *e }))
+            return exit_usage;
+    }
+    for (auto const& cmd : options.iut_cmds) {
+        auto argv = parse_command(cmd);
+        if (!argv) {
+            std::cerr << "pmconf run: --iut-cmd " << cmd << ": expected a command (words, or a JSON array of strings)\n";
+            return exit_usage;
+        }
+        Planned p { "", Planned::Kind::command, { } };
+        p.entry.argv = *argv;
+        p.name = sanitize_name(std::filesystem::path((*argv)[0]).filename().string());
+        if (argv->size() > 1 && ((*argv)[0] == "node" || (*argv)[0] == "python3"))
+            p.name = sanitize_name(std::filesystem::path((*argv)[1]).stem().string());
+        while (planned_names.contains(p.name))
+            p.name += "-2";
+        p.entry.name = p.name;
+        add(std::move(p));
+    }
+    if (!options.fault.empty() && (plan.size() != 1 || plan.front().kind != Planned::Kind::model)) {
+        std::cerr << "pmconf run: --fault applies to --iut model only\n";
         return exit_usage;
     }
-    if (!options.fault.empty() && options.iuts != std::vector<std::string> { "model" }) {
-        std::cerr << "pmconf run: --fault applies to --iut model only\n";
+    if (!options.reproduce.empty() && (selected.size() != 1 || plan.size() != 1)) {
+        std::cerr << "pmconf run: --reproduce needs exactly one --property and one --iut (the ones in the failure's report)\n";
         return exit_usage;
     }
 
@@ -105,74 +247,267 @@ int run_command(RunOptions const& options, std::string const& command_line)
     params.seed = options.seed;
     params.max_success = options.cases;
     params.max_size = options.max_size;
+    params.batch_size = options.batch_size;
+    params.max_deviations = options.max_deviations;
     if (!options.reproduce.empty())
         params.reproduce = options.reproduce;
 
+    std::filesystem::path const out = options.out;
     std::error_code ec;
-    std::filesystem::create_directories(options.out, ec);
+    std::filesystem::create_directories(out, ec);
     if (ec) {
         std::cerr << "pmconf run: cannot create the output directory " << options.out << ": " << ec.message() << "\n";
         return exit_infrastructure;
     }
+    auto const expectations_dir = options.expectations.empty() ? registry->root / "conformance" / "expectations"
+                                                               : std::filesystem::path(options.expectations);
+    std::optional<tools::ReproducerWriter> reproducers;
+    std::string reproducer_error;
 
     model::Trace coverage;
-    bool deviations = false;
+    bool unexpected = false;
     bool infrastructure = false;
     std::vector<std::string> iut_names;
-    for (auto const& iut_name : options.iuts) {
-        (void)iut_name;
-        conformance::ModelIut iut(fault);
+    std::vector<tools::IutRun> runs;
+    std::vector<tools::ReproducerEntry> reproducer_index;
+    for (auto const& planned : plan) {
+        std::unique_ptr<conformance::Iut> iut;
         tools::IutRun run;
-        run.iut = iut.name();
-        run.iut_version = iut.version();
-        run.fault = options.fault;
         run.started = std::chrono::system_clock::now();
+        auto const iut_started = std::chrono::steady_clock::now();
+        if (planned.kind == Planned::Kind::model) {
+            iut = std::make_unique<conformance::ModelIut>(fault);
+            run.iut = iut->name();
+            run.iut_version = iut->version();
+            run.fault = options.fault;
+        } else {
+            conformance::ProcessIutConfig config;
+            config.name = planned.name;
+            config.argv = planned.entry.argv;
+            config.cwd = planned.kind == Planned::Kind::registry ? registry->root : std::filesystem::current_path();
+            config.batch_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
+            config.start_timeout = std::max(config.batch_timeout, std::chrono::milliseconds(30000));
+            auto process = std::make_unique<conformance::ProcessIut>(config);
+            if (!options.quiet)
+                std::cerr << "starting " << planned.name << " ... " << std::flush;
+            if (auto failure = process->start()) {
+                run.start_error = failure->what;
+                run.stderr_tail = failure->stderr_tail;
+                if (!options.quiet)
+                    std::cerr << "FAILED: " << failure->what << "\n";
+            } else if (!options.quiet) {
+                std::cerr << process->version() << "\n";
+            }
+            run.iut = planned.name;
+            run.iut_version = process->version().empty() ? "(did not start)" : process->version();
+            iut = std::move(process);
+        }
+        auto expectations = tools::load_expectations(expectations_dir / (run.iut + ".txt"), property_names, error);
+        if (!expectations) {
+            std::cerr << "pmconf run: " << error << "\n";
+            return exit_usage;
+        }
+        run.expectations = std::move(*expectations);
         iut_names.push_back(run.iut);
         std::size_t index = 0;
         for (auto const* property : selected) {
             ++index;
             if (!options.quiet)
                 std::cerr << "[" << index << "/" << selected.size() << "] " << run.iut << " " << property->name << " ... " << std::flush;
-            auto outcome = conformance::check_property(*property, iut, params, coverage);
+            conformance::PropertyOutcome outcome;
+            if (!run.start_error.empty()) {
+                outcome.status = conformance::PropertyOutcome::Status::error;
+                outcome.error = "the IUT could not be started: " + run.start_error;
+                outcome.stderr_tail = run.stderr_tail;
+            } else {
+                outcome = conformance::check_property(*property, *iut, params, coverage);
+            }
             if (!options.quiet) {
-                char timing[64];
-                std::snprintf(timing, sizeof timing, "%.2f s", outcome.seconds);
+                auto const timing = format_seconds(outcome.seconds);
                 switch (outcome.status) {
                 case conformance::PropertyOutcome::Status::passed:
                     std::cerr << "passed (" << outcome.cases << " cases, " << timing << ")\n";
                     break;
-                case conformance::PropertyOutcome::Status::failed:
-                    std::cerr << "DEVIATION after " << outcome.cases << " cases, " << outcome.shrinks << " shrinks (" << timing
-                              << "): " << outcome.difference->summary() << "\n";
+                case conformance::PropertyOutcome::Status::skipped:
+                    std::cerr << "skipped: " << outcome.skip_reason << "\n";
                     break;
+                case conformance::PropertyOutcome::Status::failed:
                 case conformance::PropertyOutcome::Status::error:
-                    std::cerr << "ERROR: " << outcome.error << "\n";
+                    if (outcome.status == conformance::PropertyOutcome::Status::error)
+                        std::cerr << "ERROR: " << outcome.error << "\n";
+                    else
+                        std::cerr << outcome.deviations.size() << " distinct deviation(s) in " << outcome.cases << " cases (" << timing << ")\n";
+                    for (auto const& d : outcome.deviations)
+                        std::cerr << "    " << (run.expectations.expects(property->name, d.signature) ? "expected: " : "DEVIATION: ")
+                                  << d.difference.summary() << " [" << d.scenario.graph.nodes.size() << " nodes]\n";
                     break;
                 }
             }
-            deviations |= outcome.status == conformance::PropertyOutcome::Status::failed;
-            infrastructure |= outcome.status == conformance::PropertyOutcome::Status::error;
-            run.properties.push_back({ property, std::move(outcome) });
+            tools::PropertyRun property_run { property, std::move(outcome), { } };
+            // Reproducers for implementations of the registry that say how to run one.
+            if (planned.kind == Planned::Kind::registry && !planned.entry.repro.empty()) {
+                if (!reproducers && reproducer_error.empty()) {
+                    reproducers = tools::ReproducerWriter::load(registry->root, reproducer_error);
+                    if (!reproducers)
+                        std::cerr << "pmconf run: no reproducers: " << reproducer_error << "\n";
+                }
+                int ordinal = 0;
+                for (auto const& d : property_run.outcome.deviations) {
+                    ++ordinal;
+                    std::string rel;
+                    if (reproducers) {
+                        auto entry = reproducers->write(out, planned.entry, run.iut_version, *property, d, ordinal, error);
+                        if (entry) {
+                            entry->known = run.expectations.expects(property->name, d.signature);
+                            rel = entry->file;
+                            reproducer_index.push_back(std::move(*entry));
+                        } else {
+                            std::cerr << "pmconf run: " << error << "\n";
+                            infrastructure = true;
+                        }
+                    }
+                    property_run.reproducers.push_back(rel);
+                }
+            }
+            run.properties.push_back(std::move(property_run));
         }
-        auto const path = std::filesystem::path(options.out) / (run.iut + ".junit.xml");
+        run.restarts = iut->restarts();
+        if (auto* process = dynamic_cast<conformance::ProcessIut*>(iut.get()))
+            process->stop();
+        run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - iut_started).count();
+        auto const t = tools::tally(run);
+        unexpected |= t.unexpected_deviations > 0 || t.unexpected_passes > 0;
+        infrastructure |= t.errors > 0;
+        auto const path = out / (run.iut + ".junit.xml");
         auto const suites = tools::junit_suites(run, params, command_line);
-        if (auto error = reports::write_junit_file(path, suites)) {
-            std::cerr << "pmconf run: " << *error << "\n";
+        if (auto e = reports::write_junit_file(path, suites)) {
+            std::cerr << "pmconf run: " << *e << "\n";
+            return exit_infrastructure;
+        }
+        if (!options.quiet)
+            std::cerr << "wrote " << path.string() << " (" << t.unexpected_deviations << " unexpected, " << t.expected_deviations
+                      << " expected deviations, " << t.unexpected_passes << " unexpected passes, " << t.errors << " errors; "
+                      << format_seconds(run.seconds) << ")\n";
+        if (options.write_expectations && planned.kind != Planned::Kind::model) {
+            std::vector<tools::KnownDeviation> known;
+            for (auto const& pr : run.properties)
+                for (auto const& d : pr.outcome.deviations)
+                    known.push_back({ pr.property->name, d.signature, d.difference.summary() });
+            std::filesystem::create_directories(expectations_dir, ec);
+            auto const file = expectations_dir / (run.iut + ".txt");
+            if (auto e = reports::write_file_atomically(file, tools::render_expectations(run.iut, run.iut_version, known))) {
+                std::cerr << "pmconf run: " << *e << "\n";
+                return exit_infrastructure;
+            }
+            if (!options.quiet)
+                std::cerr << "wrote " << file.string() << " (" << known.size() << " known deviations)\n";
+        }
+        runs.push_back(std::move(run));
+    }
+    std::vector<std::pair<std::filesystem::path, std::string>> files {
+        { out / "coverage.json", tools::coverage_json(coverage, params, iut_names) },
+        { out / "matrix.md", tools::matrix_markdown(runs, params, command_line) },
+        { out / "matrix.html", tools::matrix_html(runs, params, command_line) },
+    };
+    for (auto const& [path, text] : files) {
+        if (auto e = reports::write_file_atomically(path, text)) {
+            std::cerr << "pmconf run: " << *e << "\n";
             return exit_infrastructure;
         }
         if (!options.quiet)
             std::cerr << "wrote " << path.string() << "\n";
     }
-    auto const coverage_path = std::filesystem::path(options.out) / "coverage.json";
-    if (auto error = reports::write_file_atomically(coverage_path, tools::coverage_json(coverage, params, iut_names))) {
-        std::cerr << "pmconf run: " << *error << "\n";
+    if (auto e = tools::write_reproducer_index(out, reproducer_index)) {
+        std::cerr << "pmconf run: " << *e << "\n";
         return exit_infrastructure;
     }
-    if (!options.quiet)
-        std::cerr << "wrote " << coverage_path.string() << "\n";
+    if (!options.quiet && !reproducer_index.empty())
+        std::cerr << "wrote " << reproducer_index.size() << " reproducers under " << (out / "repro").string() << "\n";
     if (infrastructure)
         return exit_infrastructure;
-    return deviations ? exit_deviations : exit_ok;
+    return unexpected ? exit_deviations : exit_ok;
+}
+
+// Runs every reproducer of a run and checks, with the C++ comparator, that it still shows the
+// deviation it was written for. A reproducer that does not reproduce is a harness bug.
+int verify_command(VerifyOptions const& options)
+{
+    std::string error;
+    std::filesystem::path const out = options.out;
+    auto entries = tools::read_reproducer_index(out, error);
+    if (!entries) {
+        std::cerr << "pmconf verify-repro: " << error << "\n";
+        return exit_usage;
+    }
+    auto registry = tools::load_registry(tools::default_registry_path(), error);
+    if (!registry) {
+        std::cerr << "pmconf verify-repro: " << error << "\n";
+        return exit_usage;
+    }
+    int failed = 0;
+    for (auto const& e : *entries) {
+        auto argv = e.argv;
+        argv.push_back(std::filesystem::absolute(out / e.file).string());
+        auto const done = tools::run_to_completion(argv, registry->root, std::chrono::milliseconds(static_cast<long>(options.timeout * 1000)));
+        std::string verdict;
+        // The reproducer prints the observation it made; compare it with the model's.
+        std::optional<conformance::Observation> observed;
+        auto const marker = std::string("PMCONF-OBSERVATION ");
+        auto const at = done.out.rfind(marker);
+        if (at != std::string::npos) {
+            auto const end = done.out.find('\n', at);
+            try {
+                auto j = nlohmann::json::parse(done.out.substr(at + marker.size(), end == std::string::npos ? std::string::npos : end - at - marker.size()));
+                observed = conformance::protocol::decode_observation(j, "");
+            } catch (std::exception const& ex) {
+                verdict = std::string("its PMCONF-OBSERVATION line cannot be read: ") + ex.what();
+            }
+        }
+        std::optional<conformance::Scenario> scenario;
+        std::string signature;
+        if (verdict.empty()) {
+            // The scenario and the expected observation are in the reproducer itself.
+            std::ifstream in(out / e.file);
+            std::string line;
+            while (std::getline(in, line)) {
+                if (line.rfind("const SCENARIO = ", 0) == 0) {
+                    try {
+                        auto text = line.substr(17);
+                        if (!text.empty() && text.back() == ';')
+                            text.pop_back();
+                        scenario = conformance::protocol::decode_scenario(nlohmann::json::parse(text), "");
+                    } catch (std::exception const& ex) {
+                        verdict = std::string("its SCENARIO cannot be read: ") + ex.what();
+                    }
+                }
+            }
+            if (!scenario && verdict.empty())
+                verdict = "it has no SCENARIO line";
+        }
+        if (verdict.empty()) {
+            if (done.exit_code != 1) {
+                verdict = "it " + done.describe() + " (1 means the deviation is there)";
+            } else if (!observed) {
+                verdict = "it printed no PMCONF-OBSERVATION line";
+            } else {
+                auto const reference = conformance::run_on_model(*scenario, model::Fault::none, nullptr);
+                auto const d = conformance::compare_observations(reference, *observed);
+                if (!d)
+                    verdict = "its observation conforms to the model: it does not reproduce";
+                else if (d->signature() != e.signature)
+                    verdict = "it shows another deviation: " + d->signature();
+            }
+        }
+        std::cout << (verdict.empty() ? "reproduces  " : "FAILED      ") << e.iut << " " << e.file;
+        if (!verdict.empty()) {
+            ++failed;
+            std::cout << ": " << verdict << "\n    stdout tail: " << done.out.substr(done.out.size() > 600 ? done.out.size() - 600 : 0)
+                      << "\n    stderr tail: " << done.err.substr(done.err.size() > 600 ? done.err.size() - 600 : 0);
+        }
+        std::cout << "\n";
+    }
+    std::cout << entries->size() - failed << " of " << entries->size() << " reproducers reproduce\n";
+    return failed ? exit_deviations : exit_ok;
 }
 
 int steps_command(StepsOptions const& options)
@@ -253,16 +588,36 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
 
     RunOptions run;
-    auto* run_cmd = app.add_subcommand("run", "Run the conformance properties against implementations and write reports");
-    run_cmd->add_option("--iut", run.iuts, "Implementations to check, comma-separated (available: model)")->delimiter(',');
+    auto* run_cmd = app.add_subcommand("run", "Run the conformance properties against implementations and write reports:\n"
+                                              "<out>/<iut>.junit.xml, matrix.md, matrix.html, coverage.json, repro/<iut>/*.mjs");
+    run_cmd->add_option("--iut", run.iuts,
+               "Implementations to check, comma-separated: model, or names from the registry (--list-iuts). "
+               "Default: the model and every installed IUT of the registry")
+        ->delimiter(',');
+    run_cmd->add_option("--iut-cmd", run.iut_cmds,
+        "Also check the IUT this command starts (protocol v1 on stdin/stdout; docs/protocol.md): words, or a JSON array "
+        "of strings for an exact argv. Repeatable");
+    run_cmd->add_flag("--list-iuts", run.list_iuts, "List the registry's implementations and whether each is installed, and exit");
+    run_cmd->add_option("--registry", run.registry, "IUT registry file (default: tools/adapters/iuts.json)");
+    run_cmd->add_option("--expectations", run.expectations,
+        "Directory of expectations files, <iut>.txt: known deviations (default: conformance/expectations)");
+    run_cmd->add_flag("--write-expectations", run.write_expectations,
+        "Write each IUT's expectations file from this run's deviations (known deviations become expected failures)");
     run_cmd->add_option("--fault", run.fault, "Run the model with this seeded fault (see --list-faults)");
     run_cmd->add_flag("--list-faults", run.list_faults, "List the seeded faults of the model, one a line, and exit");
-    run_cmd->add_option("--out", run.out, "Directory for the reports (<iut>.junit.xml, coverage.json)")->capture_default_str();
-    run_cmd->add_option("--seed", run.seed, "RapidCheck seed; the same seed draws the same cases")->capture_default_str();
+    run_cmd->add_option("--out", run.out, "Directory for the reports")->capture_default_str();
+    run_cmd->add_option("--seed", run.seed, "Seed; the same seed draws the same cases")->capture_default_str();
     run_cmd->add_option("--cases", run.cases, "Cases per property")->capture_default_str()->check(CLI::Range(1, 100000000));
     run_cmd->add_option("--max-size", run.max_size, "Largest generation size")->capture_default_str()->check(CLI::Range(0, 10000));
+    run_cmd->add_option("--batch-size", run.batch_size, "Scenarios per protocol message")->capture_default_str()->check(CLI::Range(1, 100000));
+    run_cmd->add_option("--timeout", run.timeout, "Seconds an IUT may take to answer one batch before it is killed and restarted")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 86400.0));
+    run_cmd->add_option("--max-deviations", run.max_deviations, "Distinct deviations shrunk and reported per property")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000));
     run_cmd->add_option("--property", run.properties, "Run only these properties (repeatable)");
-    run_cmd->add_option("--reproduce", run.reproduce, "Re-run one failure from the reproduce string in its report");
+    run_cmd->add_option("--reproduce", run.reproduce, "Re-run one shrunk case from the reproduce string in its report");
     run_cmd->add_flag("--quiet,-q", run.quiet, "No progress on stderr");
 
     StepsOptions steps;
@@ -270,6 +625,14 @@ int main(int argc, char** argv)
     steps_cmd->add_flag("--json", steps.json, "Machine-readable output");
     steps_cmd->add_option("--coverage", steps.coverage, "Coverage file written by pmconf run")->capture_default_str();
 
+    VerifyOptions verify;
+    auto* verify_cmd = app.add_subcommand("verify-repro",
+        "Run every reproducer a run wrote (<out>/repro/index.json) on its implementation and check that each still shows its deviation "
+        "(exit 0: all reproduce; 1: some do not)");
+    verify_cmd->add_option("--out", verify.out, "The run's output directory")->capture_default_str();
+    verify_cmd->add_option("--timeout", verify.timeout, "Seconds each reproducer may run")->capture_default_str();
+
+    std::signal(SIGPIPE, SIG_IGN); // a dead IUT's pipe gives EPIPE, not the end of pmconf
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -279,6 +642,8 @@ int main(int argc, char** argv)
     try {
         if (*run_cmd)
             return run_command(run, join_args(argc, argv));
+        if (*verify_cmd)
+            return verify_command(verify);
         return steps_command(steps);
     } catch (std::exception const& e) {
         std::cerr << "pmconf: infrastructure failure: " << e.what() << "\n";

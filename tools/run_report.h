@@ -1,9 +1,12 @@
-// Turns property outcomes into the reports of a run: JUnit XML per implementation and the
-// spec-step coverage file that `pmconf steps` reads.
+// Turns property outcomes into the reports of a run: JUnit XML per implementation, the
+// conformance matrix (Markdown and HTML), and the spec-step coverage file that `pmconf steps`
+// reads. Expectations decide what is expected: a known deviation is an expected failure (a
+// skipped testcase saying so), a known one not found an unexpected pass.
 #pragma once
 
 #include "conformance/properties.h"
 #include "reports/junit.h"
+#include "tools/expectations.h"
 
 #include <chrono>
 #include <filesystem>
@@ -16,17 +19,36 @@ namespace pmconf::tools {
 struct PropertyRun {
     conformance::ConformanceProperty const* property;
     conformance::PropertyOutcome outcome;
+    std::vector<std::string> reproducers; // per deviation (same order), relative to the output directory; "" when none
 };
 
 struct IutRun {
-    std::string iut;          // "model", "model+lose-sharing", ...
+    std::string iut;          // "node", "model", "model+lose-sharing", ...
     std::string iut_version;
     std::string fault;        // the seeded fault, if any
+    std::string start_error;  // the IUT could not be started: every property is an error
+    std::string stderr_tail;
+    int restarts = 0;
     std::chrono::system_clock::time_point started;
+    double seconds = 0;
+    Expectations expectations;
     std::vector<PropertyRun> properties;
 };
 
+// What the run's results amount to, after expectations.
+struct Tally {
+    int passed = 0, skipped = 0, errors = 0;
+    int unexpected_deviations = 0, expected_deviations = 0, unexpected_passes = 0;
+};
+Tally tally(IutRun const&);
+
+// Known deviations of *run* that it did not find again (property, signature).
+std::vector<std::pair<std::string, std::string>> unexpected_passes(IutRun const&);
+
 std::vector<reports::TestSuiteResult> junit_suites(IutRun const&, conformance::RunParams const&, std::string const& command_line);
+
+std::string matrix_markdown(std::vector<IutRun> const&, conformance::RunParams const&, std::string const& command_line);
+std::string matrix_html(std::vector<IutRun> const&, conformance::RunParams const&, std::string const& command_line);
 
 std::string coverage_json(model::Trace const& coverage, conformance::RunParams const&, std::vector<std::string> const& iuts);
 

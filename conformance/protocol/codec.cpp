@@ -537,12 +537,13 @@ Graph decode_graph(json const& j, std::string const& where)
 
 json encode_scenario(Scenario const& s)
 {
-    if (s.mode != PassMode::structured_clone)
+    if (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel)
         throw ProtocolError("/mode", std::string("the mode \"") + pass_mode_name(s.mode) + "\" runs on the model only");
     json transfer = json::array();
     for (auto const& t : s.transfer)
         transfer.push_back(encode_value(t));
-    return json { { "graph", encode_graph(s.graph) }, { "transfer", transfer }, { "mode", "structuredClone" } };
+    return json { { "graph", encode_graph(s.graph) }, { "transfer", transfer },
+        { "mode", s.mode == PassMode::message_channel ? "messageChannel" : "structuredClone" } };
 }
 
 Scenario decode_scenario(json const& j, std::string const& where)
@@ -554,8 +555,11 @@ Scenario decode_scenario(json const& j, std::string const& where)
         throw ProtocolError(where + "/transfer", "expected an array");
     for (std::size_t i = 0; i < transfer.size(); ++i)
         s.transfer.push_back(decode_value(transfer[i], where + "/transfer/" + std::to_string(i)));
-    if (field(j, "mode", where) != "structuredClone")
-        throw ProtocolError(where + "/mode", "expected \"structuredClone\"");
+    auto const& mode = field(j, "mode", where);
+    if (mode == "messageChannel")
+        s.mode = PassMode::message_channel;
+    else if (mode != "structuredClone")
+        throw ProtocolError(where + "/mode", "expected \"structuredClone\" or \"messageChannel\"");
     return s;
 }
 

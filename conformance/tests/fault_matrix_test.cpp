@@ -51,21 +51,25 @@ std::vector<ConformanceProperty const*> properties_for(model::FaultInfo const& f
 TEST_P(SeededFault, IsCaughtByAPropertyWithACounterexampleOfAtMostSixNodes)
 {
     // The properties run one after the other (1000 cases each, a failing one stopping at its first
-    // failure and shrinking it) until one fails with a small counterexample. Stopping there keeps
+    // deviation and shrinking it) until one fails with a small counterexample. Stopping there keeps
     // the test bounded: running all seven against every fault takes over two minutes under ASan.
     auto const& fault = model::fault_info(*model::find_fault(GetParam()));
     ModelIut iut(fault.fault);
     model::Trace coverage;
     std::string report;
+    auto first_only = params();
+    first_only.stop_at_first_deviation = true;
     for (auto const* property : properties_for(fault)) {
-        auto const outcome = check_property(*property, iut, params(), coverage);
+        auto const outcome = check_property(*property, iut, first_only, coverage);
         ASSERT_NE(outcome.status, PropertyOutcome::Status::error) << property->name << ": " << outcome.error;
         if (outcome.status == PropertyOutcome::Status::failed) {
-            ASSERT_TRUE(outcome.difference.has_value()) << property->name;
-            if (outcome.scenario_nodes <= max_counterexample_nodes)
+            ASSERT_EQ(outcome.deviations.size(), 1u) << property->name;
+            auto const& deviation = outcome.deviations.front();
+            EXPECT_EQ(deviation.signature, deviation.difference.signature());
+            if (deviation.scenario.graph.nodes.size() <= max_counterexample_nodes)
                 return;
-            report += "\n  " + property->name + ": a counterexample of " + std::to_string(outcome.scenario_nodes)
-                + " nodes: " + outcome.difference->summary();
+            report += "\n  " + property->name + ": a counterexample of " + std::to_string(deviation.scenario.graph.nodes.size())
+                + " nodes: " + deviation.difference.summary();
         } else {
             report += "\n  " + property->name + ": passed " + std::to_string(outcome.cases) + " cases";
         }
@@ -95,7 +99,7 @@ TEST_P(FaultFreeModel, PassesTheProperty)
     model::Trace coverage;
     auto const outcome = check_property(*property, iut, params(), coverage);
     EXPECT_EQ(outcome.status, PropertyOutcome::Status::passed)
-        << outcome.error << (outcome.difference ? outcome.difference->summary() : "") << "\n" << outcome.scenario;
+        << outcome.error << (outcome.deviations.empty() ? "" : outcome.deviations.front().difference.summary());
     EXPECT_EQ(outcome.cases, 1000);
 }
 

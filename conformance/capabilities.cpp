@@ -1,0 +1,117 @@
+#include "conformance/capabilities.h"
+
+#include <algorithm>
+
+namespace pmconf::conformance {
+
+namespace {
+
+std::string_view mode_capability(PassMode mode)
+{
+    switch (mode) {
+    case PassMode::structured_clone: return "structured-clone";
+    case PassMode::message_channel: return "message-channel";
+    case PassMode::with_transfer_to_realm: return "model:serialize-with-transfer";
+    case PassMode::serialize_deserialize: return "model:serialize";
+    case PassMode::for_storage: return "model:serialize-for-storage";
+    }
+    return "?";
+}
+
+std::string_view kind_capability(NodeKind kind)
+{
+    switch (kind) {
+    case NodeKind::shared_array_buffer: return "shared-array-buffer";
+    case NodeKind::message_port: return "message-port";
+    case NodeKind::dom_exception: return "dom-exception";
+    case NodeKind::image_bitmap: return "image-bitmap";
+    case NodeKind::weak_ref: return "weak-ref";
+    default: return { };
+    }
+}
+
+std::uint64_t element_size(std::string const& type)
+{
+    if (type.find("64") != std::string::npos)
+        return 8;
+    if (type.find("32") != std::string::npos)
+        return 4;
+    if (type.find("16") != std::string::npos)
+        return 2;
+    return 1;
+}
+
+} // namespace
+
+Capabilities const& model_capabilities()
+{
+    static Capabilities const all { "structured-clone", "message-channel", "model:serialize-with-transfer", "model:serialize",
+        "model:serialize-for-storage", "realm-settings", "shared-array-buffer", "growable-shared-array-buffer",
+        "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key",
+        "model:unconstructible-view" };
+    return all;
+}
+
+Capabilities required_capabilities(Scenario const& s)
+{
+    Capabilities need;
+    need.emplace(mode_capability(s.mode));
+    if (s.source != RealmSettings {} || (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel && s.target != RealmSettings {}))
+        need.emplace("realm-settings");
+    for (auto const& n : s.graph.nodes) {
+        if (auto c = kind_capability(n.kind); !c.empty())
+            need.emplace(c);
+        if (n.kind == NodeKind::array_buffer && n.max_byte_length)
+            need.emplace("resizable-array-buffer");
+        if (n.kind == NodeKind::shared_array_buffer && n.max_byte_length)
+            need.emplace("growable-shared-array-buffer");
+        if (n.kind == NodeKind::array_buffer && n.detach_key)
+            need.emplace("detach-key");
+        if (n.kind == NodeKind::typed_array && n.view_type == "Float16Array")
+            need.emplace("float16array");
+        // A view JavaScript cannot make: one past the end of a SharedArrayBuffer (it never shrinks)
+        // or past the maxByteLength of a resizable ArrayBuffer. The model holds such views; an
+        // adapter could not build them.
+        if ((n.kind == NodeKind::typed_array || n.kind == NodeKind::data_view) && n.buffer < s.graph.nodes.size()) {
+            auto const& b = s.graph.nodes[n.buffer];
+            std::uint64_t const element = n.kind == NodeKind::data_view ? 1 : element_size(n.view_type);
+            std::uint64_t const end = n.byte_offset + (n.length ? *n.length * element : 0);
+            std::uint64_t const bound = b.kind == NodeKind::shared_array_buffer || !b.max_byte_length ? b.byte_length : *b.max_byte_length;
+            bool const fixed_and_detached = b.kind == NodeKind::array_buffer && !b.max_byte_length && b.detached;
+            if (!fixed_and_detached && end > bound)
+                need.emplace("model:unconstructible-view");
+            // new Int16Array(buffer, offset) on a fixed-length buffer needs the rest to be whole elements.
+            if (!n.length && !b.max_byte_length && !b.detached && n.byte_offset <= b.byte_length && (b.byte_length - n.byte_offset) % element)
+                need.emplace("model:unconstructible-view");
+        }
+    }
+    return need;
+}
+
+std::string missing_capability(Scenario const& s, Capabilities const& have)
+{
+    for (auto const& c : required_capabilities(s))
+        if (!have.contains(c))
+            return c;
+    return { };
+}
+
+bool restrict_profile(generators::Profile& profile, Capabilities const& have, std::string& reason)
+{
+    std::erase_if(profile.modes, [&](PassMode m) { return !have.contains(mode_capability(m)); });
+    if (profile.modes.empty()) {
+        reason = "the property's cases are passed in ways only the model runs (realms with other settings, StructuredSerialize, "
+                 "StructuredSerializeForStorage)";
+        return false;
+    }
+    // kinds[0] is the plain object every profile starts with; it needs nothing.
+    std::erase_if(profile.kinds, [&](NodeKind k) {
+        auto const c = kind_capability(k);
+        return !c.empty() && !have.contains(c);
+    });
+    if (!have.contains("realm-settings"))
+        profile.realm_variations = false;
+    return true;
+}
+
+} // namespace pmconf::conformance
