@@ -47,7 +47,7 @@ Capabilities const& model_capabilities()
 {
     static Capabilities const all { "structured-clone", "message-channel", "model:serialize-with-transfer", "model:serialize",
         "model:serialize-for-storage", "realm-settings", "shared-array-buffer", "growable-shared-array-buffer",
-        "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key",
+        "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key", "huge-sparse-array",
         "model:unconstructible-view" };
     return all;
 }
@@ -69,6 +69,9 @@ Capabilities required_capabilities(Scenario const& s)
             need.emplace("detach-key");
         if (n.kind == NodeKind::typed_array && n.view_type == "Float16Array")
             need.emplace("float16array");
+        // An array with more than 2^20 elements (holes): copying index by index takes minutes.
+        if (n.kind == NodeKind::array && n.array_length > (1u << 20))
+            need.emplace("huge-sparse-array");
         // A view JavaScript cannot make: one past the end of a SharedArrayBuffer (it never shrinks)
         // or past the maxByteLength of a resizable ArrayBuffer. The model holds such views; an
         // adapter could not build them.

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -387,14 +388,17 @@ BatchReply ProcessIut::receive()
     std::string line;
     {
         std::unique_lock lock(m_process->mutex);
-        bool const ready = m_process->cv.wait_until(lock, std::chrono::steady_clock::now() + m_config.batch_timeout,
+        // A batch of n scenarios may take 5 s + n x 0.5 s, and never more than the batch timeout.
+        auto const timeout = std::min(m_config.batch_timeout,
+            std::chrono::milliseconds(5000 + 500 * static_cast<std::int64_t>(pending.scenarios)));
+        bool const ready = m_process->cv.wait_until(lock, std::chrono::steady_clock::now() + timeout,
             [&] { return !m_process->lines.empty() || m_process->out_eof; });
         if (!ready) {
             lock.unlock();
-            reply.failure = fail("no reply to " + batch + " within " + seconds(m_config.batch_timeout)
-                + " (the per-batch timeout); the IUT was killed and will be restarted");
+            reply.failure = fail("no reply to " + batch + " within " + seconds(timeout)
+                + " (the timeout); the IUT was killed and will be restarted");
             reply.failure->kind = IutFailure::Kind::timed_out;
-            reply.failure->how = "did not answer within " + seconds(m_config.batch_timeout);
+            reply.failure->how = "did not answer within " + seconds(timeout);
             return reply;
         }
         if (m_process->lines.empty()) {

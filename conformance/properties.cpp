@@ -190,11 +190,9 @@ public:
             replay(*m_params.reproduce);
         else
             search();
-        for (auto& found : m_found) {
-            if (m_outcome.status == PropertyOutcome::Status::error)
-                break;
+        // After an IUT failure the deviations found before it are still reported, unshrunk.
+        for (auto& found : m_found)
             m_outcome.deviations.push_back(shrink(found));
-        }
         if (m_outcome.status != PropertyOutcome::Status::error) {
             if (!m_outcome.deviations.empty())
                 m_outcome.status = PropertyOutcome::Status::failed;
@@ -212,6 +210,7 @@ private:
         Observation observed;
         Difference difference;
         std::string signature;
+        int first_case = 0;
         int occurrences = 1;
     };
 
@@ -320,6 +319,11 @@ private:
                 return std::nullopt;
             }
             m_outcome.stderr_tail += again->stderr_tail;
+            if (again->kind == IutFailure::Kind::timed_out && ++m_hangs > max_hangs) {
+                record_error(*again, context + "; the IUT hung on " + std::to_string(m_hangs)
+                    + " cases of this property, each costing a timeout twice: the property stops here");
+                return std::nullopt;
+            }
             observations.push_back(failure_observation(*again));
         }
         return observations;
@@ -354,15 +358,23 @@ private:
         for (auto& f : m_found) {
             if (f.signature == signature) {
                 ++f.occurrences;
+                // Shrinking starts from the smallest case that showed the signature: greedy
+                // shrinking stops at a local minimum, and a smaller start finds a smaller one.
+                if (c.scenario.graph.nodes.size() < f.c.scenario.graph.nodes.size()) {
+                    f.c = std::move(c);
+                    f.observed = std::move(observed);
+                    f.difference = std::move(*difference);
+                }
                 return;
             }
         }
-        if (m_found.size() >= m_params.max_deviations) {
+        if (m_found.size() >= m_params.max_deviations || (m_params.stop_at_first_deviation && !m_found.empty())) {
             if (m_other.insert(signature).second)
                 ++m_outcome.other_signatures;
             return;
         }
-        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature) });
+        int const first = c.index;
+        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature), first });
     }
 
     void search()
@@ -420,7 +432,7 @@ private:
     {
         Deviation d;
         d.signature = f.signature;
-        d.found_at_case = f.c.index;
+        d.found_at_case = f.first_case;
         d.occurrences = f.occurrences;
         std::vector<std::size_t> path;
         auto current = f.c.recipe;
@@ -432,7 +444,7 @@ private:
         bool improved = true;
         auto const shrink_started = std::chrono::steady_clock::now();
         auto const in_budget = [&] {
-            return evaluations < m_params.max_shrink_evaluations
+            return m_outcome.status != PropertyOutcome::Status::error && evaluations < m_params.max_shrink_evaluations
                 && std::chrono::steady_clock::now() - shrink_started < std::chrono::seconds(m_params.max_shrink_seconds);
         };
         while (improved && in_budget()) {
@@ -537,6 +549,8 @@ private:
     std::vector<Found> m_found;
     std::set<std::string> m_other;
     std::optional<std::vector<std::size_t>> m_replay_path;
+    int m_hangs = 0;
+    static constexpr int max_hangs = 3;
 };
 
 } // namespace

@@ -53,6 +53,7 @@ struct RunOptions {
     int max_size = 100;
     std::size_t batch_size = 100;
     double timeout = 60;
+    double start_timeout = 30;
     std::size_t max_deviations = 8;
     std::vector<std::string> properties;
     std::string reproduce;
@@ -122,6 +123,13 @@ std::string format_seconds(double s)
     return timing;
 }
 
+std::string wait_share(conformance::PropertyOutcome const& o)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.0f%% waiting for the IUT", o.seconds > 0 ? 100 * o.iut_wait_seconds / o.seconds : 0.0);
+    return text;
+}
+
 int run_command(RunOptions const& options, std::string const& command_line)
 {
     if (options.list_faults) {
@@ -188,7 +196,8 @@ int run_command(RunOptions const& options, std::string const& command_line)
     };
     if (options.iuts.empty() && options.iut_cmds.empty()) {
         add({ "model", Planned::Kind::model, { } });
-        for (auto const& e : registry->iuts) {
+        // With a seeded fault, only the model (the harness checking itself).
+        for (auto const& e : options.fault.empty() ? registry->iuts : std::vector<tools::IutEntry> { }) {
             std::string why;
             if (tools::is_installed(e.argv, registry->root, why))
                 add({ e.name, Planned::Kind::registry, e });
@@ -286,7 +295,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
             config.argv = planned.entry.argv;
             config.cwd = planned.kind == Planned::Kind::registry ? registry->root : std::filesystem::current_path();
             config.batch_timeout = std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
-            config.start_timeout = std::max(config.batch_timeout, std::chrono::milliseconds(30000));
+            config.start_timeout = std::chrono::milliseconds(static_cast<long>(options.start_timeout * 1000));
             auto process = std::make_unique<conformance::ProcessIut>(config);
             if (!options.quiet)
                 std::cerr << "starting " << planned.name << " ... " << std::flush;
@@ -326,7 +335,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
                 auto const timing = format_seconds(outcome.seconds);
                 switch (outcome.status) {
                 case conformance::PropertyOutcome::Status::passed:
-                    std::cerr << "passed (" << outcome.cases << " cases, " << timing << ")\n";
+                    std::cerr << "passed (" << outcome.cases << " cases, " << timing << ", " << wait_share(outcome) << ")\n";
                     break;
                 case conformance::PropertyOutcome::Status::skipped:
                     std::cerr << "skipped: " << outcome.skip_reason << "\n";
@@ -336,7 +345,8 @@ int run_command(RunOptions const& options, std::string const& command_line)
                     if (outcome.status == conformance::PropertyOutcome::Status::error)
                         std::cerr << "ERROR: " << outcome.error << "\n";
                     else
-                        std::cerr << outcome.deviations.size() << " distinct deviation(s) in " << outcome.cases << " cases (" << timing << ")\n";
+                        std::cerr << outcome.deviations.size() << " distinct deviation(s) in " << outcome.cases << " cases (" << timing << ", "
+                                  << wait_share(outcome) << ")\n";
                     for (auto const& d : outcome.deviations)
                         std::cerr << "    " << (run.expectations.expects(property->name, d.signature) ? "expected: " : "DEVIATION: ")
                                   << d.difference.summary() << " [" << d.scenario.graph.nodes.size() << " nodes]\n";
@@ -596,7 +606,8 @@ int main(int argc, char** argv)
         ->delimiter(',');
     run_cmd->add_option("--iut-cmd", run.iut_cmds,
         "Also check the IUT this command starts (protocol v1 on stdin/stdout; docs/protocol.md): words, or a JSON array "
-        "of strings for an exact argv. Repeatable");
+        "of strings for an exact argv. Repeatable")
+        ->allow_extra_args(false); // one command per occurrence; and CLI11 would split a JSON array
     run_cmd->add_flag("--list-iuts", run.list_iuts, "List the registry's implementations and whether each is installed, and exit");
     run_cmd->add_option("--registry", run.registry, "IUT registry file (default: tools/adapters/iuts.json)");
     run_cmd->add_option("--expectations", run.expectations,
@@ -610,7 +621,11 @@ int main(int argc, char** argv)
     run_cmd->add_option("--cases", run.cases, "Cases per property")->capture_default_str()->check(CLI::Range(1, 100000000));
     run_cmd->add_option("--max-size", run.max_size, "Largest generation size")->capture_default_str()->check(CLI::Range(0, 10000));
     run_cmd->add_option("--batch-size", run.batch_size, "Scenarios per protocol message")->capture_default_str()->check(CLI::Range(1, 100000));
-    run_cmd->add_option("--timeout", run.timeout, "Seconds an IUT may take to answer one batch before it is killed and restarted")
+    run_cmd->add_option("--timeout", run.timeout,
+               "Seconds an IUT may take to answer a batch (at most; a batch of n gets 5 + n/2 s) before it is killed and restarted")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 86400.0));
+    run_cmd->add_option("--start-timeout", run.start_timeout, "Seconds an IUT may take to start and say hello")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 86400.0));
     run_cmd->add_option("--max-deviations", run.max_deviations, "Distinct deviations shrunk and reported per property")

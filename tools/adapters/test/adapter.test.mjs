@@ -280,3 +280,17 @@ test('end of stdin ends the adapter with status 0', async () => {
     a.proc.stdin.end();
     assert.deepEqual(await a.exited, { code: 0, signal: null });
 });
+
+test('bun: a huge sparse Array gets a note on stderr before the clone that would take minutes', { skip: !existsSync(bin('bun')) && 'bun is not installed' }, async () => {
+    const a = new Adapter([bin('bun'), adapter]);
+    try {
+        await a.line();
+        a.proc.stdin.write(`${JSON.stringify({ pmconf: 'run', id: 1, scenarios: [scenario([{ kind: 'Array', arrayLength: 4294967295 }])] })}\n`);
+        for (let waited = 0; !a.stderr.includes('\n') && waited < 10000; waited += 50)
+            await new Promise(resolve => setTimeout(resolve, 50));
+        assert.match(a.stderr, /^pmconf-adapter: request 1, scenario 0: node 0 is an Array of length 4294967295; bun's structuredClone visits every index/);
+    } finally {
+        a.proc.kill('SIGKILL');
+        await a.exited;
+    }
+});

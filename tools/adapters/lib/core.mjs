@@ -1,0 +1,1620 @@
+// pmconf IUT core: builds a Scenario's live values from their protocol v1 encoding
+// (docs/protocol.md), runs it on the implementation under test (structuredClone or MessageChannel
+// mode), encodes what happened as an Observation, and probes capabilities. Runs unchanged under
+// Node.js, Deno and Bun.
+//
+// Used two ways: imported by pmconf-adapter.mjs (the protocol main), and inlined verbatim by
+// pmconf into standalone reproducer files (repro/template.mjs). Hence the rules for this file:
+// no static `import` statement (dynamic import() only), the host's `process` only as
+// globalThis.process, and no top-level name that the reproducer template or lib/compare.mjs
+// also declares.
+//
+//   await setImplementation('native' | 'ungap' | 'core-js' | 'core-js-pure', { adaptersDir })
+//   describeImplementation()  -> { implementation, version, runtime, runtimeVersion }
+//   await probeCapabilities() -> { 'structured-clone': true, ... }
+//   await runScenario(json)   -> an Observation (JSON-ready object); throws AdapterError when the
+//                                Scenario is malformed or cannot exist in a real realm
+//   parseScenario(json, where) and runParsedScenario(parsed, where): the same in two halves, so
+//                                that a batch can be parsed whole before anything runs
+//
+// It never trusts the runtime's own deep-equality: every result node is read back with brand
+// checks on intrinsics captured when this file is evaluated, before any Scenario can touch them.
+//
+// Design notes (see also README.md):
+//
+// * A Scenario whose graph cannot exist in a real JavaScript realm (a Date holding -0, an
+//   out-of-bounds view of a fixed-length buffer, a detach-key buffer that is not a whole number of
+//   WebAssembly pages, ...) or that is malformed throws an AdapterError naming the Scenario and
+//   the node; the protocol main fails the whole batch with {"pmconf":"error"}: protocol v1 has no
+//   per-Scenario "not runnable" answer.
+//
+// * MessagePort identity. Each MessagePort node is port1 of its own `new MessageChannel()`; a side
+//   table maps the port object to the node's portId and keeps port2 (its partner). A port in the
+//   result is normally a different object, so after the call the adapter asks the ports
+//   themselves: each input port's partner posts its portId, and a result port that receives N is
+//   the port that was entangled with input port N, i.e. the transfer of that input port. A result
+//   port that is the very same object as an input port (an implementation that did not transfer)
+//   is identified through the side table. A result port that hears nothing within the probe time
+//   gets portId 0 (no generated port has id 0). This uses no ordering assumption at all, so it
+//   also catches an implementation that swaps ports.
+//
+// * Detached state of a MessagePort is probed by trying to transfer it through a scratch
+//   MessageChannel: HTML's postMessage throws a "DataCloneError" DOMException for a detached port.
+//   The probe transfers a live port away, so it runs last, after everything else is recorded.
+//
+// * A length-tracking view cannot be told from a fixed-length one by reading it; for a result view
+//   on a resizable or growable buffer the adapter resizes (or grows) the result buffer after the
+//   whole result is encoded and watches the view's length. If no reachable buffer size tells the
+//   two apart they are equivalent and the view is reported fixed-length.
+//
+// * A getter a Scenario throws from is recognised by identity (Object.is) with the values the
+//   Scenario's getters threw; anything else is classified by brand: a DOMException's name, or the
+//   native error constructor whose prototype the thrown object has.
+//
+// * Getters may define or delete properties of %Object.prototype%. Its own properties are
+//   snapshotted at start-up and restored after every Scenario; while a Scenario runs the adapter
+//   reads only own properties of its own records, so a polluted prototype cannot reach it.
+//
+// * thrownValue: an object or symbol a getter threw is encoded as the string "<object>" (as the
+//   reference model does): an Observation that threw has no result graph to point into.
+
+// ---------------------------------------------------------------------------------------------
+// Intrinsics, captured before anything else runs.
+
+const G = globalThis;
+const R = Reflect;
+const hasOwn = Object.hasOwn ?? ((o, k) => Object.prototype.hasOwnProperty.call(o, k));
+const call = (fn, thisArg, ...args) => R.apply(fn, thisArg, args);
+const getterOf = (proto, key) => {
+    if (!proto)
+        return undefined;
+    const d = R.getOwnPropertyDescriptor(proto, key);
+    return d && hasOwn(d, 'get') ? d.get : undefined;
+};
+const methodOf = (proto, key) => {
+    if (!proto)
+        return undefined;
+    const d = R.getOwnPropertyDescriptor(proto, key);
+    return d && hasOwn(d, 'value') ? d.value : undefined;
+};
+
+const TypedArrayPrototype = Object.getPrototypeOf(Int8Array.prototype);
+const typedArrayNames = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+    'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'];
+const errorNames = ['Error', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError'];
+
+const I = {
+    structuredClone: typeof G.structuredClone === 'function' ? G.structuredClone : undefined,
+    MessageChannel: typeof G.MessageChannel === 'function' ? G.MessageChannel : undefined,
+    MessagePort: typeof G.MessagePort === 'function' ? G.MessagePort : undefined,
+    DOMException: typeof G.DOMException === 'function' ? G.DOMException : undefined,
+    ImageBitmap: typeof G.ImageBitmap === 'function' ? G.ImageBitmap : undefined,
+    createImageBitmap: typeof G.createImageBitmap === 'function' ? G.createImageBitmap : undefined,
+    ImageData: typeof G.ImageData === 'function' ? G.ImageData : undefined,
+    EventTarget: typeof G.EventTarget === 'function' ? G.EventTarget : undefined,
+    AbortController: typeof G.AbortController === 'function' ? G.AbortController : undefined,
+    SharedArrayBuffer: typeof G.SharedArrayBuffer === 'function' ? G.SharedArrayBuffer : undefined,
+    WeakRef: typeof G.WeakRef === 'function' ? G.WeakRef : undefined,
+    WasmMemory: typeof G.WebAssembly === 'object' && G.WebAssembly && typeof G.WebAssembly.Memory === 'function'
+        ? G.WebAssembly.Memory : undefined,
+    ObjectPrototype: Object.prototype,
+    objectToString: Object.prototype.toString,
+    isArray: Array.isArray,
+    isView: ArrayBuffer.isView,
+    isError: typeof Error.isError === 'function' ? Error.isError : undefined,
+    getPrototypeOf: Object.getPrototypeOf,
+    defineProperty: Object.defineProperty,
+    fromCharCode: String.fromCharCode,
+    charCodeAt: String.prototype.charCodeAt,
+    BigInt: G.BigInt,
+    Symbol: G.Symbol,
+    abByteLength: getterOf(ArrayBuffer.prototype, 'byteLength'),
+    abMaxByteLength: getterOf(ArrayBuffer.prototype, 'maxByteLength'),
+    abResizable: getterOf(ArrayBuffer.prototype, 'resizable'),
+    abDetached: getterOf(ArrayBuffer.prototype, 'detached'),
+    abResize: methodOf(ArrayBuffer.prototype, 'resize'),
+    sabByteLength: G.SharedArrayBuffer ? getterOf(G.SharedArrayBuffer.prototype, 'byteLength') : undefined,
+    sabMaxByteLength: G.SharedArrayBuffer ? getterOf(G.SharedArrayBuffer.prototype, 'maxByteLength') : undefined,
+    sabGrowable: G.SharedArrayBuffer ? getterOf(G.SharedArrayBuffer.prototype, 'growable') : undefined,
+    sabGrow: G.SharedArrayBuffer ? methodOf(G.SharedArrayBuffer.prototype, 'grow') : undefined,
+    taTag: getterOf(TypedArrayPrototype, Symbol.toStringTag),
+    taBuffer: getterOf(TypedArrayPrototype, 'buffer'),
+    taByteOffset: getterOf(TypedArrayPrototype, 'byteOffset'),
+    taLength: getterOf(TypedArrayPrototype, 'length'),
+    taEntries: methodOf(TypedArrayPrototype, 'entries'),
+    dvBuffer: getterOf(DataView.prototype, 'buffer'),
+    dvByteOffset: getterOf(DataView.prototype, 'byteOffset'),
+    dvByteLength: getterOf(DataView.prototype, 'byteLength'),
+    booleanValueOf: Boolean.prototype.valueOf,
+    numberValueOf: Number.prototype.valueOf,
+    stringValueOf: String.prototype.valueOf,
+    bigintValueOf: BigInt.prototype.valueOf,
+    symbolValueOf: Symbol.prototype.valueOf,
+    symbolDescription: getterOf(Symbol.prototype, 'description'),
+    dateGetTime: Date.prototype.getTime,
+    regexpGlobal: getterOf(RegExp.prototype, 'global'),
+    regexpSource: getterOf(RegExp.prototype, 'source'),
+    regexpFlags: getterOf(RegExp.prototype, 'flags'),
+    mapSize: getterOf(Map.prototype, 'size'),
+    mapForEach: Map.prototype.forEach,
+    mapSet: Map.prototype.set,
+    mapDelete: Map.prototype.delete,
+    setSize: getterOf(Set.prototype, 'size'),
+    setForEach: Set.prototype.forEach,
+    setAdd: Set.prototype.add,
+    setDelete: Set.prototype.delete,
+    weakMapHas: WeakMap.prototype.has,
+    weakSetHas: WeakSet.prototype.has,
+    weakRefDeref: G.WeakRef ? G.WeakRef.prototype.deref : undefined,
+    promiseThen: Promise.prototype.then,
+    domName: G.DOMException ? getterOf(G.DOMException.prototype, 'name') : undefined,
+    domMessage: G.DOMException ? getterOf(G.DOMException.prototype, 'message') : undefined,
+    bitmapWidth: G.ImageBitmap ? getterOf(G.ImageBitmap.prototype, 'width') : undefined,
+    bitmapHeight: G.ImageBitmap ? getterOf(G.ImageBitmap.prototype, 'height') : undefined,
+    bitmapClose: G.ImageBitmap ? methodOf(G.ImageBitmap.prototype, 'close') : undefined,
+    setTimeout: G.setTimeout,
+    clearTimeout: G.clearTimeout,
+    errorPrototypes: errorNames.map(n => [n, G[n].prototype]),
+    otherErrorPrototypes: [
+        ['AggregateError', G.AggregateError], ['SuppressedError', G.SuppressedError],
+        ['WebAssembly.CompileError', G.WebAssembly?.CompileError], ['WebAssembly.LinkError', G.WebAssembly?.LinkError],
+        ['WebAssembly.RuntimeError', G.WebAssembly?.RuntimeError],
+    ].filter(([, c]) => typeof c === 'function').map(([n, c]) => [n, c.prototype]),
+    typedArrays: typedArrayNames.filter(n => typeof G[n] === 'function').map(n => [n, G[n]]),
+};
+const typedArrayCtor = new Map(I.typedArrays);
+const elementSize = name => name === 'DataView' ? 1 : typedArrayCtor.get(name).BYTES_PER_ELEMENT;
+
+let isProxy = () => false;
+let isPromise = x => {
+    try {
+        call(I.promiseThen, x, undefined, undefined);
+        return true;
+    } catch {
+        return false;
+    }
+};
+try {
+    const util = await import('node:util');
+    if (util.types && typeof util.types.isProxy === 'function')
+        isProxy = util.types.isProxy;
+    if (util.types && typeof util.types.isPromise === 'function')
+        isPromise = util.types.isPromise;
+} catch { /* no node:util: proxies are not detectable, promises by brand */ }
+
+// ---------------------------------------------------------------------------------------------
+// Which runtime, which implementation.
+
+const runtime = typeof G.Bun !== 'undefined' ? 'bun' : typeof G.Deno !== 'undefined' ? 'deno' : 'node';
+const runtimeVersion = runtime === 'bun' ? G.Bun.version : runtime === 'deno' ? G.Deno.version.deno : G.process.version;
+
+// Imports a polyfill with the runtime's own structuredClone (and PerformanceMark, which core-js
+// would use as a native cloner) hidden, so that the polyfill cannot hand the work to the
+// runtime: the point is to test the polyfill. The globals are restored afterwards; what the
+// module installed on globalThis.structuredClone meanwhile is returned as `installed`.
+async function importWithoutNative(specifier) {
+    const hidden = ['structuredClone', 'PerformanceMark'];
+    const saved = hidden.map(k => [k, R.getOwnPropertyDescriptor(G, k)]);
+    for (const k of hidden)
+        delete G[k];
+    try {
+        const module = await import(specifier);
+        const d = R.getOwnPropertyDescriptor(G, 'structuredClone');
+        return { module, installed: d && hasOwn(d, 'value') ? d.value : undefined };
+    } finally {
+        for (const k of hidden)
+            delete G[k];
+        for (const [k, d] of saved)
+            if (d)
+                R.defineProperty(G, k, d);
+    }
+}
+
+// The directory that holds node_modules with the polyfills, as a file URL ending in '/'. A
+// relative path is taken from the process's working directory (reproducers run from the
+// repository root, where the default 'tools/adapters' points).
+async function adaptersDirUrl(adaptersDir) {
+    if (adaptersDir instanceof URL)
+        return new URL(adaptersDir.href.endsWith('/') ? adaptersDir.href : `${adaptersDir.href}/`);
+    const dir = String(adaptersDir);
+    if (/^file:/.test(dir))
+        return new URL(dir.endsWith('/') ? dir : `${dir}/`);
+    const path = await import('node:path');
+    const url = await import('node:url');
+    const cwd = G.process && typeof G.process.cwd === 'function' ? G.process.cwd() : G.Deno.cwd();
+    return url.pathToFileURL(`${path.resolve(cwd, dir)}/`);
+}
+
+// The polyfills' entry points, as files inside their packages (not bare specifiers, which would
+// resolve from wherever this text happens to live).
+const polyfills = {
+    ungap: { pkg: '@ungap/structured-clone', entry: 'esm/index.js' },
+    'core-js': { pkg: 'core-js', entry: 'actual/structured-clone.js' },
+    'core-js-pure': { pkg: 'core-js-pure', entry: 'actual/structured-clone.js' },
+};
+
+async function packageVersion(base, name) {
+    const m = await import(new URL(`node_modules/${name}/package.json`, base).href, { with: { type: 'json' } });
+    return String(m.default.version);
+}
+
+let clone = I.structuredClone; // (value, options) => result: the implementation under test
+let implementation = runtime;
+let version = runtimeVersion;
+let nativeImpl = true;
+
+// Selects the implementation under test. Throws an AdapterError for an unknown name or one that
+// gives no structuredClone function; a polyfill that is not installed makes import() throw.
+export async function setImplementation(impl = 'native', { adaptersDir = 'tools/adapters' } = {}) {
+    if (impl === 'native') {
+        if (!I.structuredClone)
+            fail(`${runtime} has no structuredClone`);
+        clone = I.structuredClone;
+        implementation = runtime;
+        version = runtimeVersion;
+        nativeImpl = true;
+        return describeImplementation();
+    }
+    if (!hasOwn(polyfills, impl))
+        fail(`unknown implementation ${JSON.stringify(impl)}`);
+    const { pkg, entry } = polyfills[impl];
+    const base = await adaptersDirUrl(adaptersDir);
+    const loaded = await importWithoutNative(new URL(`node_modules/${pkg}/${entry}`, base).href);
+    // ungap: the default export. core-js: the global build installs its structuredClone on
+    // globalThis (forced, as the native one is hidden while it loads); take it, and the runtime's
+    // own is put back. core-js-pure: the "pure" build (no global changes), whose clones of Maps
+    // and Sets are core-js's own collection objects, not the realm's Map and Set.
+    const fn = impl === 'core-js' ? loaded.installed : loaded.module.default;
+    if (typeof fn !== 'function')
+        fail(`${impl}: no structuredClone function`);
+    clone = fn;
+    implementation = impl;
+    version = await packageVersion(base, pkg);
+    nativeImpl = false;
+    return describeImplementation();
+}
+
+export function describeImplementation() {
+    return { implementation, version, runtime, runtimeVersion };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers that are safe while %Object.prototype% is polluted: no reads of absent keys, no
+// [[Set]] on arrays (an accessor without a setter on %Object.prototype% would make it throw).
+
+function append(array, value) {
+    I.defineProperty(array, array.length, { value, writable: true, enumerable: true, configurable: true });
+}
+function record(fields = {}) { // a null-prototype record: reading an absent key gives undefined
+    const r = Object.create(null);
+    for (const k of Object.keys(fields))
+        r[k] = fields[k];
+    return r;
+}
+
+export class AdapterError extends Error { }
+const fail = message => { throw new AdapterError(message); };
+
+
+function nativeDetachBuffer(buffer) {
+    // Author code detaches by transferring. Never through the IUT: a polyfill may not detach.
+    I.structuredClone(buffer, { transfer: [buffer] });
+}
+
+function isDetachedBuffer(buffer) {
+    if (I.abDetached)
+        return call(I.abDetached, buffer);
+    try {
+        new Uint8Array(buffer);
+        return false;
+    } catch {
+        return true;
+    }
+}
+
+// A port is detached when transferring it throws a "DataCloneError" DOMException (HTML's
+// postMessage, StructuredSerializeWithTransfer step 5.2). Any other exception does not count:
+// Deno, for one, throws a TypeError ("not ready for transfer") for a live port that has been
+// started. The probe transfers a live port away (to a scratch channel that is closed at once),
+// so it is only used after everything else has been recorded.
+function probePortDetached(port) {
+    const scratch = new I.MessageChannel();
+    try {
+        scratch.port1.postMessage(null, [port]);
+        return false;
+    } catch (e) {
+        return isDOMException(e) && call(I.domName, e) === 'DataCloneError';
+    } finally {
+        scratch.port1.close();
+        scratch.port2.close();
+    }
+}
+
+function detachPort(port, ctx) {
+    // Transfer the port to a scratch channel (kept open until the Scenario's clean-up).
+    const scratch = new I.MessageChannel();
+    append(ctx.closers, scratch.port1);
+    append(ctx.closers, scratch.port2);
+    scratch.port1.postMessage(null, [port]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON values <-> JS values.
+
+function isWellFormed(s) {
+    for (let i = 0; i < s.length; ++i) {
+        const c = call(I.charCodeAt, s, i);
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            const d = i + 1 < s.length ? call(I.charCodeAt, s, i + 1) : 0;
+            if (d >= 0xDC00 && d <= 0xDFFF) {
+                ++i;
+                continue;
+            }
+            return false;
+        }
+        if (c >= 0xDC00 && c <= 0xDFFF)
+            return false;
+    }
+    return true;
+}
+
+function encodeString(s) {
+    if (isWellFormed(s))
+        return s;
+    const u16 = [];
+    for (let i = 0; i < s.length; ++i)
+        append(u16, call(I.charCodeAt, s, i));
+    return { t: 'string', u16 };
+}
+
+function encodeNumber(n) {
+    if (Object.is(n, -0))
+        return { t: 'number', v: '-0' };
+    if (n !== n)
+        return { t: 'number', v: 'NaN' };
+    if (n === Infinity)
+        return { t: 'number', v: 'Infinity' };
+    if (n === -Infinity)
+        return { t: 'number', v: '-Infinity' };
+    return n;
+}
+
+// Encodes a primitive; objects and symbols go through `ref` (which may be absent).
+function encodePrimitive(v, ref) {
+    switch (typeof v) {
+    case 'undefined': return { t: 'undefined' };
+    case 'boolean': return v;
+    case 'number': return encodeNumber(v);
+    case 'bigint': return { t: 'bigint', v: v.toString() };
+    case 'string': return encodeString(v);
+    default:
+        if (v === null)
+            return null;
+        return ref ? ref(v) : '<object>';
+    }
+}
+
+function decodeString(j, what) {
+    if (typeof j === 'string')
+        return j;
+    if (j !== null && typeof j === 'object' && !I.isArray(j) && j.t === 'string' && I.isArray(j.u16)) {
+        let s = '';
+        for (const c of j.u16) {
+            if (!Number.isInteger(c) || c < 0 || c > 0xFFFF)
+                fail(`${what}: bad UTF-16 code unit ${JSON.stringify(c)}`);
+            s += I.fromCharCode(c);
+        }
+        return s;
+    }
+    fail(`${what}: expected a string, got ${JSON.stringify(j)}`);
+}
+
+// A decoded value is either {p: primitive} or {node: index}: node values are bound later.
+function parseValue(j, nodeCount, what) {
+    if (j === null || typeof j === 'boolean')
+        return record({ p: j });
+    if (typeof j === 'number')
+        return record({ p: j });
+    if (typeof j === 'string')
+        return record({ p: j });
+    if (typeof j === 'object' && !I.isArray(j)) {
+        if (hasOwn(j, 'ref')) {
+            if (!Number.isInteger(j.ref) || j.ref < 0 || j.ref >= nodeCount)
+                fail(`${what}: bad node reference ${JSON.stringify(j.ref)}`);
+            return record({ node: j.ref });
+        }
+        switch (j.t) {
+        case 'undefined': return record({ p: undefined });
+        case 'number': {
+            const table = { '-0': -0, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+            if (!hasOwn(table, j.v))
+                fail(`${what}: bad special number ${JSON.stringify(j.v)}`);
+            return record({ p: table[j.v] });
+        }
+        case 'bigint':
+            if (typeof j.v !== 'string' || !/^-?(0|[1-9][0-9]*)$/.test(j.v))
+                fail(`${what}: bad BigInt ${JSON.stringify(j.v)}`);
+            return record({ p: I.BigInt(j.v) });
+        case 'string': return record({ p: decodeString(j, what) });
+        default: break;
+        }
+    }
+    fail(`${what}: not a value: ${JSON.stringify(j)}`);
+}
+
+function parsePrimitive(j, what) {
+    const v = parseValue(j, 0, what);
+    return v.p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing a Scenario (before anything runs: %Object.prototype% is clean here).
+
+const nodeKinds = new Set(['Object', 'Array', 'Boolean', 'Number', 'BigInt', 'String', 'Date', 'RegExp', 'ArrayBuffer',
+    'SharedArrayBuffer', 'TypedArray', 'DataView', 'Map', 'Set', 'Error', 'Object.prototype', 'MessagePort', 'ImageBitmap',
+    'DOMException', 'Symbol', 'Function', 'WeakMap', 'WeakSet', 'WeakRef', 'Promise', 'Proxy', 'CallableProxy',
+    'PlatformObject']);
+
+const isObj = j => j !== null && typeof j === 'object' && !I.isArray(j);
+const field = (j, k, dflt) => (hasOwn(j, k) ? j[k] : dflt);
+function intField(j, k, dflt, what) {
+    const v = field(j, k, dflt);
+    if (!Number.isSafeInteger(v) || v < 0)
+        fail(`${what}.${k}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+    return v;
+}
+function boolField(j, k, dflt, what) {
+    const v = field(j, k, dflt);
+    if (typeof v !== 'boolean')
+        fail(`${what}.${k}: expected a boolean, got ${JSON.stringify(v)}`);
+    return v;
+}
+function numberField(j, k, dflt, what) {
+    const v = field(j, k, dflt);
+    if (typeof v === 'number')
+        return v;
+    const p = parsePrimitive(v, `${what}.${k}`);
+    if (typeof p !== 'number')
+        fail(`${what}.${k}: expected a number`);
+    return p;
+}
+
+function parseHex(s, what) {
+    if (typeof s !== 'string' || s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s))
+        fail(`${what}.bytes: expected lowercase hex, got ${JSON.stringify(s)}`);
+    const bytes = new Uint8Array(s.length / 2);
+    for (let i = 0; i < bytes.length; ++i)
+        bytes[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+    return bytes;
+}
+
+function parseGetter(j, n, what) {
+    if (!isObj(j))
+        fail(`${what}: a getter must be an object`);
+    const effects = [];
+    for (const [k, e] of (field(j, 'effects', [])).entries()) {
+        const ew = `${what}.effects[${k}]`;
+        if (!isObj(e))
+            fail(`${ew}: not an object`);
+        const target = intField(e, 'target', 0, ew);
+        if (target >= n)
+            fail(`${ew}.target: no node ${target}`);
+        const kind = field(e, 'kind', undefined);
+        const eff = record({ kind, target, key: undefined, value: undefined, entry: 0 });
+        switch (kind) {
+        case 'delete': eff.key = decodeString(field(e, 'key', ''), `${ew}.key`); break;
+        case 'define':
+            eff.key = decodeString(field(e, 'key', ''), `${ew}.key`);
+            eff.value = parseValue(field(e, 'value', { t: 'undefined' }), n, `${ew}.value`);
+            break;
+        case 'detach': break;
+        case 'delete-entry': eff.entry = intField(e, 'entry', 0, ew); break;
+        default: fail(`${ew}.kind: unknown effect ${JSON.stringify(kind)}`);
+        }
+        append(effects, eff);
+    }
+    return record({
+        label: intField(j, 'label', 0, what),
+        effects,
+        throws: boolField(j, 'throws', false, what),
+        result: parseValue(field(j, 'result', { t: 'undefined' }), n, `${what}.result`),
+    });
+}
+
+function parseNode(j, i, n, where) {
+    const what = `${where}node ${i}`;
+    if (!isObj(j))
+        fail(`${what}: not an object`);
+    const kind = field(j, 'kind', undefined);
+    if (!nodeKinds.has(kind))
+        fail(`${what}: unknown kind ${JSON.stringify(kind)}`);
+    const node = record({ kind, props: [] });
+    const propsJ = field(j, 'props', []);
+    if (!I.isArray(propsJ))
+        fail(`${what}.props: not an array`);
+    for (const [k, p] of propsJ.entries()) {
+        const pw = `${what}.props[${k}]`;
+        if (!isObj(p))
+            fail(`${pw}: not an object`);
+        const prop = record({ key: undefined, symbol: undefined, value: undefined, getter: undefined,
+            enumerable: boolField(p, 'enumerable', true, pw) });
+        if (hasOwn(p, 'symbol')) {
+            prop.symbol = intField(p, 'symbol', 0, pw);
+            if (prop.symbol >= n)
+                fail(`${pw}.symbol: no node ${prop.symbol}`);
+        } else {
+            prop.key = decodeString(field(p, 'key', undefined), `${pw}.key`);
+        }
+        if (hasOwn(p, 'getter'))
+            prop.getter = parseGetter(p.getter, n, `${pw}.getter`);
+        else
+            prop.value = parseValue(field(p, 'value', { t: 'undefined' }), n, `${pw}.value`);
+        append(node.props, prop);
+    }
+    switch (kind) {
+    case 'Boolean': case 'Number': case 'BigInt': case 'String': {
+        node.primitive = parsePrimitive(field(j, 'primitive', undefined), `${what}.primitive`);
+        const type = { Boolean: 'boolean', Number: 'number', BigInt: 'bigint', String: 'string' }[kind];
+        if (typeof node.primitive !== type)
+            fail(`${what}.primitive: a ${kind} wrapper needs a ${type}`);
+        break;
+    }
+    case 'Date': node.date = numberField(j, 'date', 0, what); break;
+    case 'RegExp':
+        node.source = decodeString(field(j, 'source', '(?:)'), `${what}.source`);
+        node.flags = field(j, 'flags', '');
+        if (typeof node.flags !== 'string')
+            fail(`${what}.flags: not a string`);
+        node.lastIndex = parsePrimitive(field(j, 'lastIndex', 0), `${what}.lastIndex`);
+        break;
+    case 'ArrayBuffer': case 'SharedArrayBuffer':
+        node.byteLength = intField(j, 'byteLength', 0, what);
+        node.maxByteLength = hasOwn(j, 'maxByteLength') && j.maxByteLength !== null ? intField(j, 'maxByteLength', 0, what) : undefined;
+        node.detached = boolField(j, 'detached', false, what);
+        node.detachKey = boolField(j, 'detachKey', false, what);
+        node.bytes = parseHex(field(j, 'bytes', ''), what);
+        if (!node.detached && node.bytes.length !== node.byteLength)
+            fail(`${what}: ${node.bytes.length} bytes for a byteLength of ${node.byteLength}`);
+        break;
+    case 'TypedArray': case 'DataView':
+        node.buffer = intField(j, 'buffer', 0, what);
+        if (node.buffer >= n)
+            fail(`${what}.buffer: no node ${node.buffer}`);
+        node.viewType = field(j, 'viewType', kind === 'DataView' ? 'DataView' : undefined);
+        if (kind === 'DataView' ? node.viewType !== 'DataView' : !typedArrayNames.includes(node.viewType))
+            fail(`${what}.viewType: ${JSON.stringify(node.viewType)}`);
+        node.byteOffset = intField(j, 'byteOffset', 0, what);
+        node.length = field(j, 'length', null) === null ? null : intField(j, 'length', 0, what);
+        break;
+    case 'Array': node.arrayLength = intField(j, 'arrayLength', 0, what); break;
+    case 'Map':
+        node.mapEntries = [];
+        for (const [k, e] of field(j, 'mapEntries', []).entries()) {
+            if (!I.isArray(e) || e.length !== 2)
+                fail(`${what}.mapEntries[${k}]: expected [key, value]`);
+            append(node.mapEntries, [parseValue(e[0], n, `${what}.mapEntries[${k}][0]`), parseValue(e[1], n, `${what}.mapEntries[${k}][1]`)]);
+        }
+        break;
+    case 'Set':
+        node.setEntries = [];
+        for (const [k, e] of field(j, 'setEntries', []).entries())
+            append(node.setEntries, parseValue(e, n, `${what}.setEntries[${k}]`));
+        break;
+    case 'Error':
+        node.errorPrototype = field(j, 'errorPrototype', 'Error');
+        if (!errorNames.includes(node.errorPrototype))
+            fail(`${what}.errorPrototype: ${JSON.stringify(node.errorPrototype)}`);
+        break;
+    case 'MessagePort':
+        node.portId = intField(j, 'portId', 0, what);
+        node.detached = boolField(j, 'detached', false, what);
+        break;
+    case 'ImageBitmap':
+        node.width = intField(j, 'width', 0, what);
+        node.height = intField(j, 'height', 0, what);
+        node.originClean = boolField(j, 'originClean', true, what);
+        node.detached = boolField(j, 'detached', false, what);
+        break;
+    case 'DOMException':
+        node.name = decodeString(field(j, 'name', 'Error'), `${what}.name`);
+        node.message = decodeString(field(j, 'message', ''), `${what}.message`);
+        break;
+    case 'Symbol':
+        node.description = hasOwn(j, 'description') ? decodeString(j.description, `${what}.description`) : undefined;
+        break;
+    default: break;
+    }
+    return node;
+}
+
+export function parseScenario(j, where) {
+    if (!isObj(j))
+        fail(`${where}not an object`);
+    const graph = field(j, 'graph', undefined);
+    if (!isObj(graph))
+        fail(`${where}graph: not an object`);
+    const nodesJ = field(graph, 'nodes', []);
+    if (!I.isArray(nodesJ))
+        fail(`${where}graph.nodes: not an array`);
+    const n = nodesJ.length;
+    const nodes = nodesJ.map((nj, i) => parseNode(nj, i, n, where));
+    const root = parseValue(field(graph, 'root', { t: 'undefined' }), n, `${where}graph.root`);
+    const transferJ = field(j, 'transfer', []);
+    if (!I.isArray(transferJ))
+        fail(`${where}transfer: not an array`);
+    const transfer = transferJ.map((t, k) => parseValue(t, n, `${where}transfer[${k}]`));
+    const mode = field(j, 'mode', 'structuredClone');
+    if (mode !== 'structuredClone' && mode !== 'messageChannel')
+        fail(`${where}mode: unknown mode ${JSON.stringify(mode)}`);
+    for (const [i, node] of nodes.entries()) {
+        if ((node.kind === 'TypedArray' || node.kind === 'DataView')
+            && nodes[node.buffer].kind !== 'ArrayBuffer' && nodes[node.buffer].kind !== 'SharedArrayBuffer')
+            fail(`${where}node ${i}.buffer: node ${node.buffer} is not a buffer`);
+        for (const p of node.props)
+            if (p.symbol !== undefined && nodes[p.symbol].kind !== 'Symbol')
+                fail(`${where}node ${i}: property key node ${p.symbol} is not a Symbol`);
+    }
+    return record({ nodes, root, transfer, mode });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building live values.
+
+// Snapshot of %Object.prototype%'s own properties, restored after every Scenario.
+const objectPrototypeSnapshot = R.ownKeys(Object.prototype).map(k => [k, R.getOwnPropertyDescriptor(Object.prototype, k)]);
+export function restoreObjectPrototype() {
+    const keep = new Set(objectPrototypeSnapshot.map(([k]) => k));
+    for (const k of R.ownKeys(Object.prototype))
+        if (!keep.has(k))
+            R.deleteProperty(Object.prototype, k);
+    for (const [k, d] of objectPrototypeSnapshot) {
+        const now = R.getOwnPropertyDescriptor(Object.prototype, k);
+        const same = now && ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'].every(f => Object.is(now[f], d[f]));
+        if (!same) {
+            R.deleteProperty(Object.prototype, k);
+            R.defineProperty(Object.prototype, k, d);
+        }
+    }
+}
+
+function newContext() {
+    return record({
+        values: [],       // node index -> live value
+        log: [],          // getter labels, in call order
+        thrown: [],       // values the Scenario's getters threw
+        ports: new Map(), // input port object -> { id, partner }
+        entryKeys: new Map(), // node index -> keys of a Map / Set in creation order (for delete-entry)
+        closers: [],      // ports to close afterwards
+        keepAlive: [],    // WeakRef targets, wasm memories
+        regexps: new Map(), // "flags/source" as the getters show them -> [[OriginalSource]], [[OriginalFlags]]
+    });
+}
+
+function valueOf(v, ctx) {
+    return v.node !== undefined ? ctx.values[v.node] : v.p;
+}
+
+function keyOf(p, ctx) {
+    return p.symbol !== undefined ? ctx.values[p.symbol] : p.key;
+}
+
+function applyEffect(e, owner, ctx) {
+    let target = ctx.values[e.target];
+    if (target === null || (typeof target !== 'object' && typeof target !== 'function'))
+        target = owner; // as the reference model: an effect on a symbol node acts on the getter's owner
+    switch (e.kind) {
+    case 'delete':
+        R.deleteProperty(target, e.key);
+        break;
+    case 'define':
+        R.defineProperty(target, e.key, { value: valueOf(e.value, ctx), writable: true, enumerable: true, configurable: true });
+        break;
+    case 'detach':
+        try {
+            if (I.abByteLength && isArrayBuffer(target)) {
+                nativeDetachBuffer(target);
+            } else if (I.MessagePort && target instanceof I.MessagePort) {
+                detachPort(target, ctx);
+            } else if (I.bitmapClose && target instanceof I.ImageBitmap) {
+                call(I.bitmapClose, target);
+            }
+        } catch { /* a buffer that cannot be detached (a detach key, already detached) stays as it is */ }
+        break;
+    case 'delete-entry': {
+        const keys = ctx.entryKeys.get(e.target);
+        if (keys && e.entry < keys.length) {
+            if (isMap(target))
+                call(I.mapDelete, target, keys[e.entry]);
+            else if (isSet(target))
+                call(I.setDelete, target, keys[e.entry]);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+function makeGetter(g, ownerIndex, ctx) {
+    return function () {
+        append(ctx.log, g.label);
+        const owner = ctx.values[ownerIndex];
+        for (const e of g.effects)
+            applyEffect(e, owner, ctx);
+        const result = valueOf(g.result, ctx);
+        if (g.throws) {
+            append(ctx.thrown, result);
+            throw result;
+        }
+        return result;
+    };
+}
+
+function makeBuffer(node, constructLength, what) {
+    const bl = node.byteLength;
+    const max = node.maxByteLength;
+    if (node.kind === 'SharedArrayBuffer') {
+        if (!I.SharedArrayBuffer)
+            fail(`${what}: no SharedArrayBuffer here`);
+        if (node.detached)
+            fail(`${what}: cannot build: a SharedArrayBuffer cannot be detached`);
+        if (node.detachKey)
+            fail(`${what}: cannot build: a SharedArrayBuffer with a detach key`);
+        if (constructLength > bl)
+            fail(`${what}: cannot build: a view reaches past the end of a SharedArrayBuffer (which cannot shrink)`);
+        const sab = max === undefined ? new I.SharedArrayBuffer(bl) : new I.SharedArrayBuffer(bl, { maxByteLength: max });
+        new Uint8Array(sab).set(node.bytes);
+        return sab;
+    }
+    if (node.detachKey) {
+        if (!I.WasmMemory)
+            fail(`${what}: no WebAssembly.Memory here for a detach key`);
+        if (max !== undefined)
+            fail(`${what}: cannot build: a resizable ArrayBuffer with a detach key (WebAssembly.Memory buffers are fixed-length)`);
+        const page = 65536;
+        const length = node.detached ? constructLength : bl;
+        if (length % page !== 0 || constructLength > length)
+            fail(`${what}: cannot build: an ArrayBuffer with a detach key comes from WebAssembly.Memory, so its byteLength must be a multiple of 65536 (got ${length}${constructLength > length ? `, views need ${constructLength}` : ''})`);
+        const memory = new I.WasmMemory({ initial: length / page });
+        if (!node.detached)
+            new Uint8Array(memory.buffer).set(node.bytes);
+        return memory;
+    }
+    if (max !== undefined && constructLength > max)
+        fail(`${what}: cannot build: views need ${constructLength} bytes, more than maxByteLength ${max}`);
+    if (max === undefined && !node.detached && constructLength > bl)
+        fail(`${what}: cannot build: a view reaches past the end of a fixed-length ArrayBuffer (${constructLength} > ${bl})`);
+    if (max !== undefined && !I.abResizable)
+        fail(`${what}: resizable ArrayBuffers are not supported here`);
+    const length = Math.max(bl, constructLength);
+    const buffer = max === undefined ? new ArrayBuffer(length) : new ArrayBuffer(length, { maxByteLength: max });
+    if (!node.detached)
+        new Uint8Array(buffer, 0, bl).set(node.bytes);
+    return buffer;
+}
+
+async function buildScenario(sc, ctx, where) {
+    const { nodes } = sc;
+    const n = nodes.length;
+    ctx.values = Array.from({ length: n }, () => undefined); // own elements: no [[Set]] on holes
+    const what = i => `${where}node ${i} (${nodes[i].kind})`;
+
+    // Symbols.
+    for (let i = 0; i < n; ++i)
+        if (nodes[i].kind === 'Symbol')
+            ctx.values[i] = nodes[i].description === undefined ? I.Symbol() : I.Symbol(nodes[i].description);
+
+    // Buffers, large enough for their views; shrunk or detached once the views exist.
+    const need = new Array(n).fill(0);
+    for (const v of nodes)
+        if (v.kind === 'TypedArray' || v.kind === 'DataView') {
+            if (v.viewType !== 'DataView' && !typedArrayCtor.has(v.viewType))
+                fail(`${where}${v.viewType} is not supported here`);
+            need[v.buffer] = Math.max(need[v.buffer], v.byteOffset + (v.length ?? 0) * elementSize(v.viewType));
+        }
+    const memories = new Map();
+    for (let i = 0; i < n; ++i) {
+        const node = nodes[i];
+        if (node.kind !== 'ArrayBuffer' && node.kind !== 'SharedArrayBuffer')
+            continue;
+        const made = makeBuffer(node, need[i], what(i));
+        if (I.WasmMemory && made instanceof I.WasmMemory) {
+            memories.set(i, made);
+            append(ctx.keepAlive, made);
+            ctx.values[i] = made.buffer;
+        } else {
+            ctx.values[i] = made;
+        }
+    }
+    for (let i = 0; i < n; ++i) {
+        const v = nodes[i];
+        if (v.kind !== 'TypedArray' && v.kind !== 'DataView')
+            continue;
+        const b = nodes[v.buffer];
+        if (v.length === null && b.maxByteLength === undefined)
+            fail(`${what(i)}: cannot build: a length-tracking view needs a resizable or growable buffer`);
+        const C = v.kind === 'DataView' ? DataView : typedArrayCtor.get(v.viewType);
+        try {
+            ctx.values[i] = v.length === null ? new C(ctx.values[v.buffer], v.byteOffset) : new C(ctx.values[v.buffer], v.byteOffset, v.length);
+        } catch (e) {
+            fail(`${what(i)}: cannot build: ${e && e.message}`);
+        }
+    }
+    for (let i = 0; i < n; ++i) {
+        const node = nodes[i];
+        if (node.kind !== 'ArrayBuffer' && node.kind !== 'SharedArrayBuffer')
+            continue;
+        const buffer = ctx.values[i];
+        if (node.detached) {
+            if (memories.has(i))
+                memories.get(i).grow(0); // refreshes memory.buffer: the old one is detached
+            else
+                nativeDetachBuffer(buffer);
+        } else if (node.kind === 'ArrayBuffer' && node.maxByteLength !== undefined && call(I.abByteLength, buffer) !== node.byteLength) {
+            call(I.abResize, buffer, node.byteLength);
+        }
+    }
+
+    // Everything else.
+    for (let i = 0; i < n; ++i) {
+        const node = nodes[i];
+        switch (node.kind) {
+        case 'Object': ctx.values[i] = {}; break;
+        case 'Array': ctx.values[i] = new Array(node.arrayLength); break;
+        case 'Boolean': case 'Number': case 'BigInt': case 'String': ctx.values[i] = Object(node.primitive); break;
+        case 'Date': {
+            const d = new Date(node.date);
+            if (!Object.is(call(I.dateGetTime, d), node.date))
+                fail(`${what(i)}: cannot build: ${String(encodeNumber(node.date).v ?? node.date)} is not a time value (TimeClip gives ${call(I.dateGetTime, d)})`);
+            ctx.values[i] = d;
+            break;
+        }
+        case 'RegExp': {
+            let re;
+            try {
+                re = new RegExp(node.source, node.flags);
+            } catch (e) {
+                fail(`${what(i)}: cannot build: ${e && e.message}`);
+            }
+            re.lastIndex = node.lastIndex;
+            ctx.values[i] = re;
+            ctx.regexps.set(`${call(I.regexpFlags, re)}/${call(I.regexpSource, re)}`, [node.source, node.flags]);
+            break;
+        }
+        case 'Map': case 'Set': ctx.values[i] = node.kind === 'Map' ? new Map() : new Set(); break;
+        case 'Error': ctx.values[i] = new G[node.errorPrototype](); break;
+        case 'Object.prototype': ctx.values[i] = Object.prototype; break;
+        case 'MessagePort': {
+            if (!I.MessageChannel)
+                fail(`${what(i)}: no MessageChannel here`);
+            const ch = new I.MessageChannel();
+            append(ctx.closers, ch.port1);
+            append(ctx.closers, ch.port2);
+            ctx.ports.set(ch.port1, record({ id: node.portId, partner: ch.port2 }));
+            ctx.values[i] = ch.port1;
+            break;
+        }
+        case 'ImageBitmap': {
+            if (!I.ImageBitmap || !I.createImageBitmap || !I.ImageData)
+                fail(`${what(i)}: no ImageBitmap here`);
+            if (node.width === 0 || node.height === 0)
+                fail(`${what(i)}: cannot build: createImageBitmap rejects a ${node.width}x${node.height} source`);
+            if (!node.originClean)
+                fail(`${what(i)}: cannot build: no origin-unclean ImageBitmap can be made here`);
+            ctx.values[i] = await I.createImageBitmap(new I.ImageData(node.width, node.height));
+            break;
+        }
+        case 'DOMException':
+            if (!I.DOMException)
+                fail(`${what(i)}: no DOMException here`);
+            ctx.values[i] = new I.DOMException(node.message, node.name);
+            break;
+        case 'Function': ctx.values[i] = function pmconfFunction() { }; break;
+        case 'WeakMap': ctx.values[i] = new WeakMap(); break;
+        case 'WeakSet': ctx.values[i] = new WeakSet(); break;
+        case 'WeakRef': {
+            if (!I.WeakRef)
+                fail(`${what(i)}: no WeakRef here`);
+            const target = {};
+            append(ctx.keepAlive, target);
+            ctx.values[i] = new I.WeakRef(target);
+            break;
+        }
+        case 'Promise': ctx.values[i] = new Promise(() => { }); break;
+        case 'Proxy': ctx.values[i] = new Proxy({}, {}); break;
+        case 'CallableProxy': ctx.values[i] = new Proxy(function pmconfProxied() { }, {}); break;
+        case 'PlatformObject':
+            if (I.EventTarget)
+                ctx.values[i] = new I.EventTarget();
+            else if (I.AbortController)
+                ctx.values[i] = new I.AbortController();
+            else
+                fail(`${what(i)}: no non-serializable platform object here`);
+            break;
+        default: break;
+        }
+    }
+
+    // Entries and own properties, now that every node exists.
+    for (let i = 0; i < n; ++i) {
+        const node = nodes[i];
+        const target = ctx.values[i];
+        if (node.kind === 'Map') {
+            const keys = [];
+            ctx.entryKeys.set(i, keys);
+            for (const [k, v] of node.mapEntries) {
+                append(keys, valueOf(k, ctx));
+                call(I.mapSet, target, valueOf(k, ctx), valueOf(v, ctx));
+            }
+            if (call(I.mapSize, target) !== node.mapEntries.length)
+                fail(`${what(i)}: cannot build: Map keys are not distinct under SameValueZero`);
+        } else if (node.kind === 'Set') {
+            const keys = [];
+            ctx.entryKeys.set(i, keys);
+            for (const v of node.setEntries) {
+                append(keys, valueOf(v, ctx));
+                call(I.setAdd, target, valueOf(v, ctx));
+            }
+            if (call(I.setSize, target) !== node.setEntries.length)
+                fail(`${what(i)}: cannot build: Set values are not distinct under SameValueZero`);
+        }
+        if (node.props.length && (target === null || (typeof target !== 'object' && typeof target !== 'function')))
+            fail(`${what(i)}: a Symbol cannot have properties`);
+        for (const [k, p] of node.props.entries()) {
+            const key = keyOf(p, ctx);
+            const desc = p.getter
+                ? { get: makeGetter(p.getter, i, ctx), set: undefined, enumerable: p.enumerable, configurable: true }
+                : { value: valueOf(p.value, ctx), writable: true, enumerable: p.enumerable, configurable: true };
+            let ok;
+            try {
+                ok = R.defineProperty(target, key, desc);
+            } catch (e) {
+                ok = false;
+            }
+            if (!ok)
+                fail(`${what(i)}.props[${k}]: cannot build: the property ${typeof key === 'symbol' ? 'with a symbol key' : JSON.stringify(encodeString(key))} cannot be defined`);
+        }
+    }
+
+    // Detached ports last: detaching needs no other node.
+    for (let i = 0; i < n; ++i)
+        if (nodes[i].kind === 'MessagePort' && nodes[i].detached)
+            detachPort(ctx.values[i], ctx);
+        else if (nodes[i].kind === 'ImageBitmap' && nodes[i].detached)
+            call(I.bitmapClose, ctx.values[i]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brand checks.
+
+const brand = (fn, x) => {
+    if (!fn)
+        return false;
+    try {
+        call(fn, x);
+        return true;
+    } catch {
+        return false;
+    }
+};
+const isArrayBuffer = x => brand(I.abByteLength, x);
+const isSharedArrayBuffer = x => brand(I.sabByteLength, x);
+const isMap = x => brand(I.mapSize, x);
+const isSet = x => brand(I.setSize, x);
+const isDOMException = x => brand(I.domName, x);
+
+function kindOf(x) {
+    if (typeof x === 'symbol')
+        return 'Symbol';
+    if (typeof x === 'function')
+        return isProxy(x) ? 'CallableProxy' : 'Function';
+    if (isProxy(x))
+        return 'Proxy';
+    if (x === I.ObjectPrototype)
+        return 'Object.prototype';
+    if (isArrayBuffer(x))
+        return 'ArrayBuffer';
+    if (isSharedArrayBuffer(x))
+        return 'SharedArrayBuffer';
+    if (I.isView(x))
+        return call(I.taTag, x) === undefined ? 'DataView' : 'TypedArray';
+    if (brand(I.booleanValueOf, x))
+        return 'Boolean';
+    if (brand(I.numberValueOf, x))
+        return 'Number';
+    if (brand(I.stringValueOf, x))
+        return 'String';
+    if (brand(I.bigintValueOf, x))
+        return 'BigInt';
+    if (brand(I.dateGetTime, x))
+        return 'Date';
+    try {
+        if (typeof call(I.regexpGlobal, x) === 'boolean')
+            return 'RegExp';
+    } catch { /* not a RegExp */ }
+    if (isMap(x))
+        return 'Map';
+    if (isSet(x))
+        return 'Set';
+    if (isDOMException(x))
+        return 'DOMException';
+    if (I.isError ? I.isError(x) : call(I.objectToString, x) === '[object Error]')
+        return 'Error';
+    if (I.isArray(x))
+        return 'Array';
+    if (I.MessagePort && x instanceof I.MessagePort)
+        return 'MessagePort';
+    if (I.ImageBitmap && x instanceof I.ImageBitmap)
+        return 'ImageBitmap';
+    if (I.weakRefDeref && brand(I.weakRefDeref, x))
+        return 'WeakRef';
+    try {
+        call(I.weakMapHas, x, {});
+        return 'WeakMap';
+    } catch { /* not a WeakMap */ }
+    try {
+        call(I.weakSetHas, x, {});
+        return 'WeakSet';
+    } catch { /* not a WeakSet */ }
+    if (isPromise(x))
+        return 'Promise';
+    if (I.EventTarget && x instanceof I.EventTarget)
+        return 'PlatformObject';
+    if (I.AbortController && x instanceof I.AbortController)
+        return 'PlatformObject';
+    return 'Object';
+}
+
+function errorPrototypeName(x) {
+    const proto = I.getPrototypeOf(x);
+    for (const [name, p] of I.errorPrototypes)
+        if (proto === p)
+            return name;
+    for (const [name, p] of I.otherErrorPrototypes)
+        if (proto === p)
+            return name;
+    if (proto === null)
+        return 'null';
+    if (proto === I.ObjectPrototype)
+        return 'Object';
+    return 'other';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding a result graph.
+
+const isCanonicalNumericKey = k => typeof k === 'string' && (k === '-0' || String(Number(k)) === k);
+
+function hex(bytes) {
+    let s = '';
+    for (let i = 0; i < bytes.length; ++i)
+        s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+    return s;
+}
+
+class Encoder {
+    constructor(regexps = new Map()) {
+        this.regexps = regexps;
+        this.index = new Map();  // object or symbol -> node index
+        this.nodes = [];
+        this.queue = [];
+        this.views = [];         // [node, view, buffer] for the length-tracking probe
+        this.ports = [];         // [node, port]
+    }
+
+    value(v) {
+        return encodePrimitive(v, x => this.ref(x));
+    }
+
+    ref(x) {
+        let i = this.index.get(x);
+        if (i === undefined) {
+            i = this.nodes.length;
+            this.index.set(x, i);
+            append(this.nodes, null);
+            append(this.queue, x);
+        }
+        return { ref: i };
+    }
+
+    graph(root) {
+        const rootValue = this.value(root);
+        for (let q = 0; q < this.queue.length; ++q) {
+            const x = this.queue[q];
+            this.nodes[this.index.get(x)] = this.node(x);
+        }
+        return { root: rootValue, nodes: this.nodes };
+    }
+
+    node(x) {
+        const kind = kindOf(x);
+        const n = record({ kind });
+        if (kind === 'Symbol') {
+            const d = call(I.symbolDescription, x);
+            if (d !== undefined)
+                n.description = encodeString(d);
+            return n;
+        }
+        const skip = new Set();
+        switch (kind) {
+        case 'Array': {
+            n.arrayLength = R.getOwnPropertyDescriptor(x, 'length').value;
+            skip.add('length');
+            break;
+        }
+        case 'Boolean': n.primitive = call(I.booleanValueOf, x); break;
+        case 'Number': n.primitive = encodeNumber(call(I.numberValueOf, x)); break;
+        case 'BigInt': n.primitive = this.value(call(I.bigintValueOf, x)); break;
+        case 'String': {
+            const s = call(I.stringValueOf, x);
+            n.primitive = encodeString(s);
+            skip.add('length');
+            for (let i = 0; i < s.length; ++i)
+                skip.add(String(i));
+            break;
+        }
+        case 'Date': n.date = encodeNumber(call(I.dateGetTime, x)); break;
+        case 'RegExp': {
+            // The getters show EscapeRegExpPattern([[OriginalSource]]) ("x/y" reads "x\/y", ""
+            // reads "(?:)") and the flags in canonical order. Sources (and flags) that read the
+            // same are indistinguishable, so a result that reads like an input RegExp is reported
+            // with that input's [[OriginalSource]] and [[OriginalFlags]]; anything else as read.
+            const source = call(I.regexpSource, x);
+            const flags = call(I.regexpFlags, x);
+            const original = this.regexps.get(`${flags}/${source}`);
+            n.source = encodeString(original ? original[0] : source);
+            n.flags = original ? original[1] : flags;
+            const d = R.getOwnPropertyDescriptor(x, 'lastIndex');
+            if (d && hasOwn(d, 'value')) {
+                n.lastIndex = typeof d.value === 'number' ? encodeNumber(d.value) : this.value(d.value);
+                skip.add('lastIndex');
+            }
+            break;
+        }
+        case 'ArrayBuffer': {
+            const detached = isDetachedBuffer(x);
+            n.byteLength = call(I.abByteLength, x);
+            n.bytes = detached ? '' : hex(new Uint8Array(x));
+            if (I.abResizable && call(I.abResizable, x))
+                n.maxByteLength = call(I.abMaxByteLength, x);
+            if (detached)
+                n.detached = true;
+            break;
+        }
+        case 'SharedArrayBuffer':
+            n.byteLength = call(I.sabByteLength, x);
+            n.bytes = hex(new Uint8Array(x));
+            if (I.sabGrowable && call(I.sabGrowable, x))
+                n.maxByteLength = call(I.sabMaxByteLength, x);
+            break;
+        case 'TypedArray': {
+            n.buffer = this.ref(call(I.taBuffer, x)).ref;
+            n.viewType = call(I.taTag, x);
+            n.byteOffset = call(I.taByteOffset, x);
+            n.length = call(I.taLength, x);
+            append(this.views, [n, x, call(I.taBuffer, x)]);
+            for (const k of R.ownKeys(x))
+                if (isCanonicalNumericKey(k))
+                    skip.add(k);
+            break;
+        }
+        case 'DataView': {
+            const buffer = call(I.dvBuffer, x);
+            n.buffer = this.ref(buffer).ref;
+            n.viewType = 'DataView';
+            try {
+                n.byteOffset = call(I.dvByteOffset, x);
+                n.length = call(I.dvByteLength, x);
+            } catch { // out of bounds or detached
+                n.byteOffset = 0;
+                n.length = 0;
+            }
+            append(this.views, [n, x, buffer]);
+            break;
+        }
+        case 'Map': {
+            n.mapEntries = [];
+            call(I.mapForEach, x, (v, k) => append(n.mapEntries, [this.value(k), this.value(v)]));
+            break;
+        }
+        case 'Set': {
+            n.setEntries = [];
+            call(I.setForEach, x, v => append(n.setEntries, this.value(v)));
+            break;
+        }
+        case 'Error': {
+            n.errorPrototype = errorPrototypeName(x);
+            const d = R.getOwnPropertyDescriptor(x, 'stack');
+            let stack;
+            try {
+                stack = d ? (hasOwn(d, 'value') ? d.value : d.get ? call(d.get, x) : undefined) : undefined;
+            } catch { /* no stack */ }
+            if (typeof stack === 'string')
+                n.stack = encodeString(stack);
+            break;
+        }
+        case 'DOMException':
+            n.name = encodeString(String(call(I.domName, x)));
+            n.message = encodeString(String(call(I.domMessage, x)));
+            break;
+        case 'MessagePort':
+            n.portId = 0; // filled in by the identity probe
+            append(this.ports, [n, x]);
+            break;
+        case 'ImageBitmap':
+            n.width = call(I.bitmapWidth, x);
+            n.height = call(I.bitmapHeight, x);
+            break;
+        default: break;
+        }
+        // A platform object's symbol-keyed own properties are where Node.js and Deno keep the
+        // object's internal state (e.g. Deno's [[webidl.brand]]): implementation slots, not data
+        // the clone produced. They are left out; string-keyed ones are listed.
+        const platform = kind === 'MessagePort' || kind === 'DOMException' || kind === 'ImageBitmap' || kind === 'PlatformObject';
+        n.props = [];
+        for (const key of R.ownKeys(x)) {
+            if (skip.has(key) || (platform && typeof key === 'symbol'))
+                continue;
+            const d = R.getOwnPropertyDescriptor(x, key);
+            if (!d)
+                continue;
+            const p = typeof key === 'symbol' ? record({ symbol: this.ref(key).ref }) : record({ key: encodeString(key) });
+            if (hasOwn(d, 'get') || hasOwn(d, 'set'))
+                p.getter = { label: 0, effects: [], throws: false, result: { t: 'undefined' } };
+            else
+                p.value = this.value(d.value);
+            if (!d.enumerable)
+                p.enumerable = false;
+            append(n.props, p);
+        }
+        if (n.props.length === 0)
+            delete n.props;
+        return n;
+    }
+
+    // Destructive: resizes result buffers. Runs after every node is encoded.
+    probeLengthTracking() {
+        const viewLength = (view, isTA) => {
+            if (isTA)
+                return call(I.taLength, view);
+            try {
+                return call(I.dvByteLength, view);
+            } catch {
+                return -1;
+            }
+        };
+        const inBounds = (view, isTA) => {
+            try {
+                if (isTA)
+                    call(I.taEntries, view);
+                else
+                    call(I.dvByteLength, view);
+                return true;
+            } catch {
+                return false;
+            }
+        };
+        for (const [n, view, buffer] of this.views) {
+            if (n.length === undefined)
+                continue;
+            const isTA = n.viewType !== 'DataView';
+            const size = elementSize(n.viewType);
+            const len0 = n.length;
+            const off = n.byteOffset;
+            let tracking = false;
+            try {
+                if (isArrayBuffer(buffer)) {
+                    if (!I.abResizable || !call(I.abResizable, buffer) || isDetachedBuffer(buffer))
+                        continue;
+                    const bl = call(I.abByteLength, buffer);
+                    const max = call(I.abMaxByteLength, buffer);
+                    if (max >= off + (len0 + 1) * size) {
+                        call(I.abResize, buffer, max);
+                        tracking = viewLength(view, isTA) !== len0;
+                    } else if (len0 >= 1) {
+                        call(I.abResize, buffer, off + len0 * size - 1); // a fixed-length view goes out of bounds
+                        tracking = inBounds(view, isTA);
+                    }
+                    call(I.abResize, buffer, bl);
+                } else if (isSharedArrayBuffer(buffer)) {
+                    if (!I.sabGrowable || !call(I.sabGrowable, buffer))
+                        continue;
+                    const max = call(I.sabMaxByteLength, buffer);
+                    if (max >= off + (len0 + 1) * size) {
+                        call(I.sabGrow, buffer, max); // cannot shrink back; everything is encoded already
+                        tracking = viewLength(view, isTA) !== len0;
+                    }
+                }
+            } catch { /* leave it fixed-length */ }
+            if (tracking)
+                n.length = null;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a Scenario.
+
+function classifyThrow(e, ctx) {
+    for (const t of ctx.thrown)
+        if (Object.is(t, e))
+            return { error: { name: 'user value' }, thrownValue: encodePrimitive(e) };
+    if (e !== null && typeof e === 'object' && isDOMException(e))
+        return { error: { name: String(call(I.domName, e)), domException: true } };
+    if (e !== null && typeof e === 'object') {
+        for (let proto = I.getPrototypeOf(e); proto !== null; proto = I.getPrototypeOf(proto)) {
+            for (const [name, p] of I.errorPrototypes)
+                if (proto === p)
+                    return { error: { name, domException: false } };
+            for (const [name, p] of I.otherErrorPrototypes)
+                if (proto === p)
+                    return { error: { name, domException: false } };
+        }
+        return { error: { name: `non-error object (${call(I.objectToString, e)})`, domException: false } };
+    }
+    return { error: { name: `non-error ${typeof e}`, domException: false }, thrownValue: encodePrimitive(e) };
+}
+
+const messageTimeoutMs = 2000;
+const portProbeTimeoutMs = 1000;
+
+async function postThroughChannel(root, transfer, ctx) {
+    const ch = new I.MessageChannel();
+    append(ctx.closers, ch.port1);
+    append(ctx.closers, ch.port2);
+    let timer;
+    const received = new Promise(resolve => {
+        ch.port2.onmessage = e => resolve(record({ data: e.data }));
+        ch.port2.onmessageerror = () => resolve(record({ messageerror: true }));
+        timer = call(I.setTimeout, G, () => resolve(record({ timeout: true })), messageTimeoutMs);
+    });
+    try {
+        ch.port1.postMessage(root, { transfer });
+    } catch (e) {
+        call(I.clearTimeout, G, timer);
+        return record({ threw: true, error: e });
+    }
+    const r = await received;
+    call(I.clearTimeout, G, timer);
+    return r;
+}
+
+// Which input port is each result port? See the design note at the top.
+async function identifyPorts(encoder, ctx) {
+    const pending = [];
+    for (const [n, port] of encoder.ports) {
+        const known = ctx.ports.get(port);
+        if (known) {
+            n.portId = known.id;
+            continue;
+        }
+        append(pending, [n, port]);
+    }
+    if (pending.length === 0)
+        return;
+    let left = pending.length;
+    let done;
+    const all = new Promise(resolve => { done = resolve; });
+    for (const [n, port] of pending) {
+        append(ctx.closers, port);
+        port.onmessage = e => {
+            const d = e.data;
+            if (n.portId === 0 && typeof d === 'number') {
+                n.portId = d;
+                if (--left === 0)
+                    done();
+            }
+        };
+    }
+    for (const [, { id, partner }] of ctx.ports) {
+        try {
+            partner.postMessage(id);
+        } catch { /* a closed partner */ }
+    }
+    const timer = call(I.setTimeout, G, done, portProbeTimeoutMs);
+    await all;
+    call(I.clearTimeout, G, timer);
+}
+
+export async function runParsedScenario(sc, where = '') {
+    const ctx = newContext();
+    try {
+        await buildScenario(sc, ctx, where);
+        const root = valueOf(sc.root, ctx);
+        const transfer = sc.transfer.map(t => valueOf(t, ctx));
+
+        let threw = false;
+        let error;
+        let result;
+        let special; // messageChannel: a messageerror or no message at all
+        if (sc.mode === 'structuredClone') {
+            try {
+                result = clone(root, { transfer });
+            } catch (e) {
+                threw = true;
+                error = e;
+            }
+        } else {
+            if (!nativeImpl || !I.MessageChannel)
+                fail(`${where}mode messageChannel is not supported by ${implementation}`);
+            const r = await postThroughChannel(root, transfer, ctx);
+            if (r.threw) {
+                threw = true;
+                error = r.error;
+            } else if (r.messageerror) {
+                special = 'messageerror';
+            } else if (r.timeout) {
+                special = 'no message';
+            } else {
+                result = r.data;
+            }
+        }
+
+        const obs = record();
+        let encoder;
+        if (special) {
+            obs.threw = true;
+            obs.error = { name: special, domException: false };
+        } else if (threw) {
+            obs.threw = true;
+            const c = classifyThrow(error, ctx);
+            obs.error = c.error;
+            if (c.thrownValue !== undefined)
+                obs.thrownValue = c.thrownValue;
+        } else {
+            obs.threw = false;
+            encoder = new Encoder(ctx.regexps);
+            obs.result = encoder.graph(result);
+        }
+
+        // Transferables' state, before any probe can transfer a port.
+        const states = [];
+        for (let i = 0; i < sc.nodes.length; ++i) {
+            const kind = sc.nodes[i].kind;
+            const x = ctx.values[i];
+            if (kind === 'ArrayBuffer')
+                append(states, record({ kind, state: { node: i, detached: isDetachedBuffer(x), byteLength: call(I.abByteLength, x) } }));
+            else if (kind === 'MessagePort' || kind === 'ImageBitmap')
+                append(states, record({ kind, node: i, x }));
+        }
+        obs.getterCalls = [...ctx.log];
+
+        // Destructive probes, in this order: views (resizes result buffers), port identity (needs
+        // the entanglements as the call left them), then detached states (transfers live ports
+        // away; a result port that is an input port shares the input port's answer).
+        if (encoder) {
+            encoder.probeLengthTracking();
+            await identifyPorts(encoder, ctx);
+        }
+        const portDetached = new Map();
+        obs.transferables = states.map(s => {
+            if (s.kind === 'MessagePort') {
+                const detached = probePortDetached(s.x);
+                portDetached.set(s.x, detached);
+                return { node: s.node, detached };
+            }
+            if (s.kind === 'ImageBitmap')
+                return { node: s.node, detached: call(I.bitmapWidth, s.x) === 0 && call(I.bitmapHeight, s.x) === 0 };
+            return s.state;
+        });
+        if (encoder) {
+            for (const [n, port] of encoder.ports)
+                if (portDetached.has(port) ? portDetached.get(port) : probePortDetached(port))
+                    n.detached = true;
+        }
+        // Key order as in the protocol document.
+        const out = record({ threw: obs.threw });
+        for (const k of ['result', 'error', 'thrownValue', 'transferables', 'getterCalls'])
+            if (obs[k] !== undefined)
+                out[k] = obs[k];
+        return out;
+    } finally {
+        for (const p of ctx.closers) {
+            try {
+                p.close();
+            } catch { /* already closed */ }
+        }
+        restoreObjectPrototype();
+    }
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities, probed.
+
+function tryOr(f, fallback) {
+    try {
+        return f();
+    } catch {
+        return fallback;
+    }
+}
+
+export async function probeCapabilities() {
+    const probes = {};
+    probes['structured-clone'] = tryOr(() => {
+        const input = { a: 1 };
+        const out = clone(input, { transfer: [] });
+        return out !== input && out.a === 1;
+    }, false);
+    probes['message-channel'] = false;
+    if (nativeImpl && I.MessageChannel) {
+        const ctx = newContext();
+        try {
+            const r = await postThroughChannel({ a: 1 }, [], ctx);
+            probes['message-channel'] = r.data !== undefined && r.data.a === 1;
+        } catch {
+            probes['message-channel'] = false;
+        } finally {
+            for (const p of ctx.closers)
+                p.close();
+        }
+    }
+    // A SharedArrayBuffer counts only if cloning one works: a throw here means the realm is not
+    // cross-origin isolated, a setting of the realm rather than a deviation.
+    probes['shared-array-buffer'] = !!I.SharedArrayBuffer && tryOr(() => isSharedArrayBuffer(clone(new I.SharedArrayBuffer(1), { transfer: [] })), false);
+    probes['growable-shared-array-buffer'] = probes['shared-array-buffer'] && tryOr(() => {
+        const s = new I.SharedArrayBuffer(1, { maxByteLength: 2 });
+        if (!call(I.sabGrowable, s))
+            return false;
+        clone(s, { transfer: [] });
+        return true;
+    }, false);
+    probes['resizable-array-buffer'] = tryOr(() => call(I.abResizable, new ArrayBuffer(1, { maxByteLength: 2 })) === true, false);
+    probes.float16array = typeof G.Float16Array === 'function';
+    // Arrays of length up to 2^32 - 1 that are almost all holes. An implementation that copies
+    // index by index needs minutes for one (measured: Bun ~186 s; the polyfills ~30 ms per 2^20
+    // indices), which no batch timeout allows, so such Scenarios need this capability. Probe 1:
+    // 2^20 holes cloned in under 5 ms means holes are skipped. V8 copies holey arrays of that size
+    // index by index too (~50 ms) but keeps far sparser ones as dictionaries and skips their holes,
+    // so on V8 (node, deno) probe 2 clones the real thing: 2^32 - 1 (~0.01 ms there).
+    const sparseCloneMs = length => {
+        const a = [];
+        a[length - 1] = 1;
+        const started = G.performance.now();
+        const out = clone(a, { transfer: [] });
+        return out.length === length ? G.performance.now() - started : Infinity;
+    };
+    probes['huge-sparse-array'] = tryOr(() => sparseCloneMs(2 ** 20) < 5
+        || (nativeImpl && runtime !== 'bun' && sparseCloneMs(2 ** 32 - 1) < 50), false);
+    // Ports: the realm has them and the implementation accepts one in a transfer list and gives
+    // back a MessagePort (a polyfill that ignores transfer lists gives back a plain object).
+    probes['message-port'] = !!(I.MessageChannel && I.MessagePort) && tryOr(() => {
+        const ch = new I.MessageChannel();
+        try {
+            const out = clone(ch.port1, { transfer: [ch.port1] });
+            const ok = out instanceof I.MessagePort;
+            if (ok && out !== ch.port1)
+                out.close();
+            return ok;
+        } finally {
+            ch.port1.close();
+            ch.port2.close();
+        }
+    }, false);
+    probes['dom-exception'] = !!I.DOMException && tryOr(() => {
+        clone(new I.DOMException('m', 'AbortError'), { transfer: [] });
+        return true;
+    }, false);
+    probes['image-bitmap'] = false;
+    if (I.ImageBitmap && I.createImageBitmap && I.ImageData) {
+        try {
+            const bitmap = await I.createImageBitmap(new I.ImageData(1, 1));
+            probes['image-bitmap'] = bitmap instanceof I.ImageBitmap && tryOr(() => {
+                clone(bitmap, { transfer: [] });
+                return true;
+            }, false);
+        } catch {
+            probes['image-bitmap'] = false;
+        }
+    }
+    probes['weak-ref'] = !!I.WeakRef;
+    probes['detach-key'] = !!I.WasmMemory && tryOr(() => isArrayBuffer(new I.WasmMemory({ initial: 0 }).buffer), false);
+    return probes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One Scenario, from its JSON to its Observation.
+
+export async function runScenario(json, where = '') {
+    return runParsedScenario(parseScenario(json, where), where);
+}
