@@ -47,7 +47,7 @@ Capabilities const& model_capabilities()
 {
     static Capabilities const all { "structured-clone", "message-channel", "model:serialize-with-transfer", "model:serialize",
         "model:serialize-for-storage", "realm-settings", "shared-array-buffer", "growable-shared-array-buffer",
-        "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key", "huge-sparse-array",
+        "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key", "huge-sparse-array", "origin-unclean-image-bitmap", "model:empty-image-bitmap",
         "model:unconstructible-view" };
     return all;
 }
@@ -65,6 +65,12 @@ Capabilities required_capabilities(Scenario const& s)
             need.emplace("resizable-array-buffer");
         if (n.kind == NodeKind::shared_array_buffer && n.max_byte_length)
             need.emplace("growable-shared-array-buffer");
+        // Only a page can make an ImageBitmap whose origin is not clean (a cross-origin image).
+        if (n.kind == NodeKind::image_bitmap && !n.origin_clean)
+            need.emplace("origin-unclean-image-bitmap");
+        // createImageBitmap rejects an empty source (adapters make a detached bitmap by transferring one).
+        if (n.kind == NodeKind::image_bitmap && (n.width == 0 || n.height == 0))
+            need.emplace("model:empty-image-bitmap");
         if (n.kind == NodeKind::array_buffer && n.detach_key)
             need.emplace("detach-key");
         if (n.kind == NodeKind::typed_array && n.view_type == "Float16Array")
@@ -83,8 +89,10 @@ Capabilities required_capabilities(Scenario const& s)
             bool const fixed_and_detached = b.kind == NodeKind::array_buffer && !b.max_byte_length && b.detached;
             if (!fixed_and_detached && end > bound)
                 need.emplace("model:unconstructible-view");
-            // new Int16Array(buffer, offset) on a fixed-length buffer needs the rest to be whole elements.
-            if (!n.length && !b.max_byte_length && !b.detached && n.byte_offset <= b.byte_length && (b.byte_length - n.byte_offset) % element)
+            // new Int16Array(buffer, offset) on a fixed-length buffer needs the rest to be whole
+            // elements; so does V8 on a growable SharedArrayBuffer (which cannot be shrunk for it).
+            bool const whole_elements_needed = !b.max_byte_length || b.kind == NodeKind::shared_array_buffer;
+            if (!n.length && whole_elements_needed && !b.detached && n.byte_offset <= b.byte_length && (b.byte_length - n.byte_offset) % element)
                 need.emplace("model:unconstructible-view");
         }
     }

@@ -56,7 +56,7 @@ std::string responsible_step(Node const& node, std::string const& what)
     }
 }
 
-std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_t index)
+std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_t index, Choices* choices)
 {
     std::string const at = "#" + std::to_string(index);
     auto diff = [&](std::string what, std::string expected, std::string observed) {
@@ -128,11 +128,18 @@ std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_
     std::vector<Property const*> pa, pb;
     for (auto const& p : a.properties)
         pa.push_back(&p);
-    for (auto const& p : b.properties)
-        if (!(may_carry_accompanying_data(a.kind)
-                && std::none_of(a.properties.begin(), a.properties.end(),
-                    [&](Property const& q) { return q.key == p.key && q.symbol.has_value() == p.symbol.has_value(); })))
+    for (auto const& p : b.properties) {
+        bool const extra = may_carry_accompanying_data(a.kind)
+            && std::none_of(a.properties.begin(), a.properties.end(),
+                [&](Property const& q) { return q.key == p.key && q.symbol.has_value() == p.symbol.has_value(); });
+        if (!extra)
             pb.push_back(&p);
+        else if (choices)
+            choices->insert(std::string(node_kind_name(a.kind)) + " clones carry the own property "
+                + (p.symbol ? std::string("(a symbol)") : utf16_to_display(p.key)) + (p.enumerable ? "" : " (not enumerable)"));
+    }
+    if (choices && a.kind == NodeKind::error)
+        choices->insert(b.stack.empty() ? "Error clones have no stack string" : "Error clones have a stack string");
     for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
         if (i >= pb.size())
             return diff("properties", "property " + utf16_to_display(pa[i]->key), "no such property");
@@ -174,7 +181,7 @@ std::string Difference::summary() const
     return s;
 }
 
-std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed)
+std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices)
 {
     if (reference.threw != observed.threw) {
         // The where part names what the implementation did instead, so that different wrong
@@ -203,13 +210,13 @@ std::optional<Difference> compare_observations(Observation const& reference, Obs
         if (a.nodes.size() != b.nodes.size()) {
             // Find the first node that differs; a missing one shows as a count difference.
             for (std::size_t i = 0; i < std::min(a.nodes.size(), b.nodes.size()); ++i)
-                if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i))
+                if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i, choices))
                     return d;
             return Difference { "result", "node-count", std::to_string(a.nodes.size()) + " distinct objects",
                 std::to_string(b.nodes.size()) + " distinct objects", "" };
         }
         for (std::size_t i = 0; i < a.nodes.size(); ++i)
-            if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i))
+            if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i, choices))
                 return d;
     }
     if (reference.transferables != observed.transferables) {

@@ -6,6 +6,7 @@
 #include "conformance/observation.h"
 
 #include <optional>
+#include <set>
 #include <string>
 
 namespace pmconf::conformance {
@@ -20,6 +21,11 @@ struct Difference {
     std::string summary() const;   // one line
 };
 
-std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed);
+// What the implementation chose where the spec leaves a choice, as short descriptions (e.g.
+// "Error clones carry the own property \"stack\""), for the report's information.
+using Choices = std::set<std::string>;
+
+// *choices*, when given, collects the choices the implementation made in this Observation.
+std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices = nullptr);
 
 } // namespace pmconf::conformance

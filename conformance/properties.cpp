@@ -351,7 +351,10 @@ private:
     void judge(Case&& c, Observation&& observed)
     {
         ++m_outcome.cases;
-        auto difference = compare_observations(c.reference, observed);
+        Choices choices;
+        auto difference = compare_observations(c.reference, observed, &choices);
+        for (auto const& choice : choices)
+            ++m_outcome.choices[choice];
         if (!difference)
             return;
         auto signature = difference->signature();

@@ -66,6 +66,7 @@ struct PropertyOutcome {
     std::string skip_reason;       // Status::skipped
     std::vector<Deviation> deviations; // Status::failed (and possibly error): each distinct deviation once
     int other_signatures = 0;      // distinct signatures seen beyond max_deviations (not shrunk)
+    std::map<std::string, int> choices; // what the implementation chose where the spec leaves a choice -> cases
 };
 
 // Runs one property against an implementation. The model's runs add to *coverage*.

@@ -189,6 +189,8 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
             }
             suite.cases.push_back(std::move(tc));
         }
+        for (auto const& [choice, n] : o.choices)
+            suite.system_out += name + ": allowed choice: " + choice + " (" + std::to_string(n) + " cases)\n";
         if (o.other_signatures)
             suite.system_out += name + ": " + std::to_string(o.other_signatures) + " further distinct deviations were seen but not shrunk (--max-deviations)\n";
         for (auto const& [property, sig] : stale) {
@@ -372,6 +374,21 @@ std::string matrix_markdown(std::vector<IutRun> const& runs, conformance::RunPar
             out << "; could not start: " << md_escape(r.start_error);
         out << "\n";
     }
+    out << "\n## Choices the spec leaves open\n\nNot deviations: what each implementation chose where the spec allows several behaviours "
+           "(the comparator accepts any of them).\n\n";
+    bool any_choice = false;
+    for (auto const& r : runs) {
+        std::map<std::string, int> all;
+        for (auto const& p : r.properties)
+            for (auto const& [choice, n] : p.outcome.choices)
+                all[choice] += n;
+        for (auto const& [choice, n] : all) {
+            out << "- **" << md_escape(r.iut) << "**: " << md_escape(choice) << " (" << n << " cases)\n";
+            any_choice = true;
+        }
+    }
+    if (!any_choice)
+        out << "None observed.\n";
     auto const f = findings(runs);
     out << "\n## Deviations\n\n";
     if (f.empty())

@@ -834,7 +834,20 @@ async function buildScenario(sc, ctx, where) {
             fail(`${what(i)}: cannot build: a length-tracking view needs a resizable or growable buffer`);
         const C = v.kind === 'DataView' ? DataView : typedArrayCtor.get(v.viewType);
         try {
-            ctx.values[i] = v.length === null ? new C(ctx.values[v.buffer], v.byteOffset) : new C(ctx.values[v.buffer], v.byteOffset, v.length);
+            const buffer = ctx.values[v.buffer];
+            // V8 (Node 20) refuses a length-tracking view whose buffer's remaining length is not a
+            // whole number of elements (ECMA-262 allows it): make it at a whole length, then put
+            // the length back.
+            const size = elementSize(v.viewType);
+            const length = v.length === null && b.kind === 'ArrayBuffer' ? call(I.abByteLength, buffer) : 0;
+            const rest = length >= v.byteOffset ? (length - v.byteOffset) % size : 0;
+            if (rest !== 0) {
+                call(I.abResize, buffer, length - rest);
+                ctx.values[i] = new C(buffer, v.byteOffset);
+                call(I.abResize, buffer, length);
+            } else {
+                ctx.values[i] = v.length === null ? new C(buffer, v.byteOffset) : new C(buffer, v.byteOffset, v.length);
+            }
         } catch (e) {
             fail(`${what(i)}: cannot build: ${e && e.message}`);
         }
