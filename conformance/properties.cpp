@@ -25,6 +25,7 @@ Profile plain_data()
         NodeKind::string_object, NodeKind::date, NodeKind::regexp, NodeKind::map, NodeKind::set, NodeKind::object_prototype };
     p.symbol_keys = true;
     p.non_enumerable = true;
+    p.modes = { PassMode::structured_clone, PassMode::message_channel };
     return p;
 }
 
@@ -67,6 +68,7 @@ Profile getters()
     p.getter_effects = true;
     p.non_enumerable = true;
     p.transfer = true;
+    p.modes = { PassMode::structured_clone, PassMode::message_channel };
     return p;
 }
 
@@ -77,7 +79,7 @@ Profile transfer_lists()
         NodeKind::shared_array_buffer, NodeKind::map };
     p.transfer = true;
     p.broken = true;
-    p.modes = { PassMode::structured_clone, PassMode::with_transfer_to_realm };
+    p.modes = { PassMode::structured_clone, PassMode::with_transfer_to_realm, PassMode::message_channel };
     p.realm_variations = true;
     return p;
 }
@@ -351,6 +353,7 @@ private:
     void judge(Case&& c, Observation&& observed)
     {
         ++m_outcome.cases;
+        m_outcome.nodes += c.scenario.graph.nodes.size();
         Choices choices;
         auto difference = compare_observations(c.reference, observed, &choices);
         for (auto const& choice : choices)

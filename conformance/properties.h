@@ -57,6 +57,7 @@ struct Deviation {
 struct PropertyOutcome {
     enum class Status { passed, failed, error, skipped } status = Status::passed;
     int cases = 0;                 // cases run on the implementation (not counting shrinking)
+    std::uint64_t nodes = 0;       // graph nodes over those cases
     int skipped_cases = 0;         // drawn cases not sent: they need a capability the IUT lacks
     std::map<std::string, int> skipped_for; // capability -> cases skipped for it
     double seconds = 0;

@@ -137,6 +137,7 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         suite.seconds += o.seconds;
         suite.properties.emplace_back("cases." + name, std::to_string(o.cases));
         suite.properties.emplace_back("iut_wait_seconds." + name, std::to_string(o.iut_wait_seconds));
+        suite.properties.emplace_back("nodes." + name, std::to_string(o.nodes));
         if (o.skipped_cases)
             suite.properties.emplace_back("skipped_cases." + name, skipped_text(o));
         if (!o.stderr_tail.empty())
