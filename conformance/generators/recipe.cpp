@@ -420,6 +420,9 @@ private:
         case 6: s.target.max_allocation = 4; break;
         default: break;
         }
+        // structuredClone() and a MessageChannel made in one realm deserialize into that realm.
+        if (s.mode == PassMode::structured_clone || s.mode == PassMode::message_channel)
+            s.target = s.source;
     }
 
     ScenarioRecipe const& m_recipe;

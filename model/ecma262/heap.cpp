@@ -79,8 +79,29 @@ RealmId Heap::add_realm(Realm realm)
 
 ObjectId Heap::allocate(ObjectKind kind, RealmId realm, Slots slots)
 {
-    m_objects.push_back(Object { kind, realm, false, {}, std::move(slots) });
+    m_objects.emplace_back(kind, realm, false, std::pmr::vector<Property>(m_property_arena.resource()), std::move(slots));
     return ObjectId { static_cast<std::uint32_t>(m_objects.size() - 1) };
+}
+
+void Heap::reserve_more_objects(std::size_t more)
+{
+    auto const needed = m_objects.size() + more;
+    if (needed > m_objects.capacity())
+        m_objects.reserve(std::max(needed, 2 * m_objects.capacity()));
+}
+
+std::uint32_t Heap::begin_memory_epoch()
+{
+    if (m_active_memory_epoch != 0)
+        model_defect("two serialize memories at once on one heap", __FILE__, __LINE__);
+    if (++m_last_memory_epoch == 0) {
+        // After 2^32 - 1 memories the epochs start again: forget every stale entry first.
+        for (auto& o : m_objects)
+            o.memory_epoch = 0;
+        m_last_memory_epoch = 1;
+    }
+    m_active_memory_epoch = m_last_memory_epoch;
+    return m_active_memory_epoch;
 }
 
 Value Heap::intern_string(std::u16string s)
@@ -179,37 +200,39 @@ bool Heap::delete_property(ObjectId id, PropertyKey key)
     return false;
 }
 
-std::vector<KeyAtSlot> Heap::enumerable_own_string_keys(ObjectId id) const
+void Heap::enumerable_own_string_keys(ObjectId id, std::vector<KeyAtSlot>& keys) const
 {
     auto const& o = object(id);
-    std::vector<KeyAtSlot> keys;
-    keys.reserve(o.properties.size());
-    for (std::uint32_t slot = 0; slot < o.properties.size(); ++slot) {
+    // OPTIMIZATION: room for every property first, then filled in by index and trimmed.
+    auto const size = static_cast<std::uint32_t>(o.properties.size());
+    keys.resize(size);
+    std::size_t count = 0;
+    for (std::uint32_t slot = 0; slot < size; ++slot) {
         auto const& p = o.properties[slot];
         if (!p.deleted && p.enumerable && p.key.type != PropertyKey::Type::symbol)
-            keys.push_back(KeyAtSlot { p.key, slot });
+            keys[count++] = KeyAtSlot { p.key, slot };
     }
+    keys.resize(count);
     if (o.has_index_keys) {
         // Array indices first, ascending; then string keys in creation order.
         auto is_index = [](KeyAtSlot const& k) { return k.key.type == PropertyKey::Type::index; };
-        auto strings_begin = std::stable_partition(keys.begin(), keys.end(), is_index);
+        // OPTIMIZATION: stable_partition allocates a buffer; keys are usually partitioned already.
+        auto strings_begin = std::is_partitioned(keys.begin(), keys.end(), is_index)
+            ? std::partition_point(keys.begin(), keys.end(), is_index)
+            : std::stable_partition(keys.begin(), keys.end(), is_index);
         auto by_index = [](KeyAtSlot const& a, KeyAtSlot const& b) { return a.key.value < b.key.value; };
         if (!std::is_sorted(keys.begin(), strings_begin, by_index))
             std::sort(keys.begin(), strings_begin, by_index);
     }
-    return keys;
 }
 
-bool Heap::has_own_property(ObjectId id, KeyAtSlot k) const
+bool Heap::has_own_property_moved(ObjectId id, KeyAtSlot k) const
 {
-    auto const& p = object(id).properties[k.slot];
-    if (!p.deleted)
-        return true;
     // Deleted and perhaps defined again by a getter: look the key up.
     return find_own_property(id, k.key) != nullptr;
 }
 
-Completion<Value> Heap::get(ObjectId id, KeyAtSlot k, spec::StepId calling_step)
+Completion<Value> Heap::get_other(ObjectId id, KeyAtSlot k, spec::StepId calling_step)
 {
     Property const* p = &object(id).properties[k.slot];
     if (p->deleted)

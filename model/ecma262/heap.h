@@ -10,9 +10,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -170,15 +172,49 @@ inline PlatformSlots make_platform_slots(PlatformInterface interface)
     return slots;
 }
 
-using Slots = std::variant<std::monostate, PrimitiveWrapperSlots, ArraySlots, DateSlots, RegExpSlots, ArrayBufferSlots,
-    ViewSlots, MapSlots, SetSlots, ErrorSlots, ProxySlots, PlatformSlots>;
+// OPTIMIZATION: the slots of the rarer, bigger kinds live behind a pointer, so that every object
+// (plain objects and arrays above all) stays small; slots_of<T> sees through the box.
+template<class T>
+class Boxed {
+public:
+    Boxed(T value) : m_value(std::make_unique<T>(std::move(value))) { }
+    Boxed(Boxed const& other) : m_value(other.m_value ? std::make_unique<T>(*other.m_value) : nullptr) { }
+    Boxed& operator=(Boxed const& other)
+    {
+        m_value = other.m_value ? std::make_unique<T>(*other.m_value) : nullptr;
+        return *this;
+    }
+    Boxed(Boxed&&) noexcept = default;
+    Boxed& operator=(Boxed&&) noexcept = default;
+    T& get() { return *m_value; }
+    T const& get() const { return *m_value; }
+
+private:
+    std::unique_ptr<T> m_value;
+};
+
+using Slots = std::variant<std::monostate, PrimitiveWrapperSlots, ArraySlots, DateSlots, Boxed<RegExpSlots>,
+    Boxed<ArrayBufferSlots>, Boxed<ViewSlots>, MapSlots, SetSlots, Boxed<ErrorSlots>, ProxySlots, Boxed<PlatformSlots>>;
+
+namespace detail {
+template<class T>
+inline constexpr bool boxed_slots = std::is_same_v<T, RegExpSlots> || std::is_same_v<T, ArrayBufferSlots>
+    || std::is_same_v<T, ViewSlots> || std::is_same_v<T, ErrorSlots> || std::is_same_v<T, PlatformSlots>;
+template<class T>
+using SlotsAlternative = std::conditional_t<boxed_slots<T>, Boxed<T>, T>;
+}
 
 struct Object {
     ObjectKind kind = ObjectKind::ordinary;
     RealmId realm = 0;
     bool has_index_keys = false; // OPTIMIZATION: skip sorting keys when there are none
-    std::vector<Property> properties;
+    std::pmr::vector<Property> properties; // OPTIMIZATION: in its heap's PropertyArena
     Slots slots;
+    // OPTIMIZATION: the entry of StructuredSerializeInternal's memory for this object (see
+    // html::SerializeMemory), valid only while memory_epoch is the heap's active memory epoch:
+    // the memory costs O(graph), whatever the size of the heap.
+    std::uint32_t memory_epoch = 0;
+    std::uint32_t memory_record = 0;
 };
 
 // EnumerableOwnProperties(O, key) returns keys; the model keeps the slot each key was found in,
@@ -186,6 +222,27 @@ struct Object {
 struct KeyAtSlot {
     PropertyKey key;
     std::uint32_t slot;
+};
+
+// OPTIMIZATION: the storage of the objects' property lists: allocating is a pointer bump, and
+// everything is freed at once with the heap (a list that grows leaves its old storage behind).
+// A copy of a heap gets an arena of its own; assignments keep each heap's arena alive for as long
+// as objects allocated in it may live.
+class PropertyArena {
+public:
+    PropertyArena() : m_resource(std::make_unique<std::pmr::monotonic_buffer_resource>()) { }
+    PropertyArena(PropertyArena const&) : PropertyArena() { }
+    PropertyArena(PropertyArena&& other) noexcept : PropertyArena() { std::swap(m_resource, other.m_resource); }
+    PropertyArena& operator=(PropertyArena const&) { return *this; }
+    PropertyArena& operator=(PropertyArena&& other) noexcept
+    {
+        std::swap(m_resource, other.m_resource);
+        return *this;
+    }
+    std::pmr::memory_resource* resource() const { return m_resource.get(); }
+
+private:
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> m_resource;
 };
 
 class Heap {
@@ -221,11 +278,23 @@ public:
 
     // https://tc39.es/ecma262/#sec-enumerableownproperties with kind key: string keys only, in
     // OrdinaryOwnPropertyKeys order (array indices ascending, then strings in creation order).
-    std::vector<KeyAtSlot> enumerable_own_string_keys(ObjectId) const;
+    // OPTIMIZATION: into the caller's vector (replacing its content), so that its storage is reused.
+    void enumerable_own_string_keys(ObjectId, std::vector<KeyAtSlot>& keys) const;
     // https://tc39.es/ecma262/#sec-hasownproperty
-    bool has_own_property(ObjectId, KeyAtSlot) const;
+    bool has_own_property(ObjectId id, KeyAtSlot k) const
+    {
+        // OPTIMIZATION: inline when the key is still in the slot it was listed from.
+        return !object(id).properties[k.slot].deleted || has_own_property_moved(id, k);
+    }
     // https://tc39.es/ecma262/#sec-get-o-p ([[Get]] on an ordinary object; getters run their script)
-    Completion<Value> get(ObjectId, KeyAtSlot, spec::StepId calling_step);
+    Completion<Value> get(ObjectId id, KeyAtSlot k, spec::StepId calling_step)
+    {
+        // OPTIMIZATION: inline for a data property still in the slot its key was listed from.
+        auto const& p = object(id).properties[k.slot];
+        if (!p.deleted && !p.is_accessor())
+            return p.value;
+        return get_other(id, k, calling_step);
+    }
     // https://tc39.es/ecma262/#sec-createdataproperty on a new ordinary object or array
     void create_data_property(ObjectId, PropertyKey, Value);
     // Run a getter script; the call is logged.
@@ -242,7 +311,20 @@ public:
 
     std::uint32_t next_port_id() { return m_next_port_id++; }
 
+    // OPTIMIZATION: room for `more` objects, growing geometrically (the arena then moves its
+    // objects O(log n) times, not once per reservation).
+    void reserve_more_objects(std::size_t more);
+
+    // The serialize memory stored on the objects (Object::memory_epoch): one memory at a time.
+    // begin returns a fresh epoch, which no object holds yet.
+    std::uint32_t begin_memory_epoch();
+    void end_memory_epoch() { m_active_memory_epoch = 0; }
+
 private:
+    bool has_own_property_moved(ObjectId, KeyAtSlot) const;
+    Completion<Value> get_other(ObjectId, KeyAtSlot, spec::StepId calling_step);
+
+    PropertyArena m_property_arena; // first: it outlives the objects
     std::vector<Realm> m_realms;
     std::vector<Object> m_objects;
     std::vector<std::u16string> m_strings;
@@ -252,24 +334,32 @@ private:
     std::vector<GetterScript> m_getters;
     std::vector<std::uint32_t> m_getter_calls;
     std::uint32_t m_next_port_id = 1;
+    std::uint32_t m_last_memory_epoch = 0;
+    std::uint32_t m_active_memory_epoch = 0; // 0: none
 };
 
 // Helpers for the slots of a kind; a wrong kind is a model defect.
 template<class T>
 T& slots_of(Object& o)
 {
-    auto* p = std::get_if<T>(&o.slots);
+    auto* p = std::get_if<detail::SlotsAlternative<T>>(&o.slots);
     if (!p)
         model_defect("object has no such slots", __FILE__, __LINE__);
-    return *p;
+    if constexpr (detail::boxed_slots<T>)
+        return p->get();
+    else
+        return *p;
 }
 template<class T>
 T const& slots_of(Object const& o)
 {
-    auto const* p = std::get_if<T>(&o.slots);
+    auto const* p = std::get_if<detail::SlotsAlternative<T>>(&o.slots);
     if (!p)
         model_defect("object has no such slots", __FILE__, __LINE__);
-    return *p;
+    if constexpr (detail::boxed_slots<T>)
+        return p->get();
+    else
+        return *p;
 }
 
 // https://tc39.es/ecma262/#sec-canonicalnumericindexstring restricted to array indices:

@@ -31,17 +31,23 @@ public:
     static constexpr Value symbol(std::uint32_t table_index) { return Value(ValueType::symbol, table_index); }
     static constexpr Value object(ObjectId id) { return Value(ValueType::object, id.index); }
 
-    constexpr ValueType type() const { return m_type; }
-    constexpr bool is_object() const { return m_type == ValueType::object; }
-    constexpr bool as_boolean() const { return m_index != 0; }
+    constexpr ValueType type() const { return static_cast<ValueType>(m_type_and_index & 0xFF); }
+    constexpr bool is_object() const { return type() == ValueType::object; }
+    constexpr bool as_boolean() const { return index() != 0; }
     constexpr double as_number() const { return m_number; }
-    constexpr std::uint32_t table_index() const { return m_index; } // bigint, string, symbol
-    constexpr ObjectId as_object() const { return ObjectId { m_index }; }
+    constexpr std::uint32_t table_index() const { return index(); } // bigint, string, symbol
+    constexpr ObjectId as_object() const { return ObjectId { index() }; }
 
 private:
-    constexpr Value(ValueType type, std::uint32_t index) : m_type(type), m_index(index) { }
-    ValueType m_type = ValueType::undefined;
-    std::uint32_t m_index = 0;
+    constexpr Value(ValueType type, std::uint32_t index)
+        : m_type_and_index(static_cast<std::uint64_t>(type) | static_cast<std::uint64_t>(index) << 32)
+    {
+    }
+    constexpr std::uint32_t index() const { return static_cast<std::uint32_t>(m_type_and_index >> 32); }
+    // OPTIMIZATION: the type (low byte) and the index (high half) in one word, always written
+    // whole: a Value written field by field and then copied as a whole stalls the CPU's
+    // store-to-load forwarding.
+    std::uint64_t m_type_and_index = 0;
     double m_number = 0;
 };
 

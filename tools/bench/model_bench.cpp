@@ -1,15 +1,14 @@
 // Throughput of the model's structured clone on generated graphs (graph_shape.h).
 //
 // What is timed. structured_clone() allocates its result into the Heap it reads from, so a Heap
-// reused across iterations would grow by N objects per iteration (and the model's
-// SerializeMemory, sized by the heap's object count, with it): later iterations would measure a
-// different, bigger heap, and the memory would grow without bound. Each iteration therefore
-// clones from a fresh copy of the graph's Heap, made (and the previous one destroyed) while the
-// timers are paused. The reported time is manual time: a steady_clock reading taken right
-// before and right after the measured call, so neither the copy nor PauseTiming's own cost is
-// in it. The copy holds exactly the N nodes, so a clone includes growing the heap's arena once,
-// as a first clone into a fresh heap does. All times come from the manual (wall) time; the
-// CPU time Google Benchmark prints also counts PauseTiming's own work, so it is not used.
+// reused across iterations would grow by N objects per iteration: later iterations would measure a
+// different, bigger heap, and the memory would grow without bound. Each iteration therefore clones
+// from a fresh copy of the graph's Heap, made (and the previous one destroyed) while the timers are
+// paused. The reported time is manual time: a steady_clock reading taken right before and right
+// after the measured call, so neither the copy nor PauseTiming's own cost is in it. The copy holds
+// exactly the N nodes, so a clone includes growing the heap's arena once, as a first clone into a
+// fresh heap does. All times come from the manual (wall) time; the CPU time Google Benchmark prints
+// also counts PauseTiming's own work, so it is not used.
 //
 // Counters: nodes_per_s and ns_per_node follow from the manual time; cpu_ns_per_node is the
 // thread's CPU time over the same calls (CLOCK_THREAD_CPUTIME_ID: on a busy machine the wall time

@@ -25,15 +25,19 @@ struct DeserializeContext {
 
 struct DeserializedValue {
     Value value;
-    bool deep;
+    bool deep = false;
 };
 
 struct DeepFrame {
     RecordId serialized;
+    // OPTIMIZATION: the Record itself (Records do not move: see SerializedGraph), and its
+    // [[Properties]] once step 24.3 found them.
+    Record const* record;
     Value value;
     std::size_t next = 0;
     bool awaiting_map_value = false;
     Value deserialized_key {};
+    std::pmr::vector<PropertyRecord> const* properties = nullptr;
 };
 
 Throw data_clone_error(spec::StepId step) { return throw_error(ErrorKind::dom_data_clone_error, step); }
@@ -48,20 +52,26 @@ ErrorPrototype prototype_for_name(std::u16string const& name)
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
-// Steps 2-23 for one Record (step 1 is the caller's).
-Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, RecordId serialized_id)
+// Steps 2-23 for one Record (step 1 is the caller's), into *result*.
+// OPTIMIZATION: an out parameter, not a struct in the completion, which GCC copies through memory.
+Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef serialized_ref, DeserializedValue& result)
 {
     auto& heap = ctx.heap;
     auto const& realm = heap.realm(ctx.target_realm);
+    // A primitive Record held inline is never in memory (see SerializedRef).
+    bool const in_graph = !serialized_ref.is_primitive();
+    auto const serialized_id = in_graph ? serialized_ref.record_id() : RecordId {};
 
     // 2. A Record already in memory deserializes to the value made for it before.
     PM_STEP(S::s2);
-    if (auto existing = ctx.memory.get(serialized_id)) {
+    if (auto existing = in_graph ? ctx.memory.get(serialized_id) : std::nullopt) {
         bool const lose = fault_active(Fault::lose_sharing) && existing->is_object()
             && ctx.memory.state(serialized_id) == DeserializeMemory::State::complete
             && !std::holds_alternative<TransferDataHolder>(ctx.graph[serialized_id]);
-        if (!lose)
-            return DeserializedValue { *existing, false };
+        if (!lose) {
+            result = DeserializedValue { *existing, false };
+            return {};
+        }
     }
 
     // 3. deep starts false.
@@ -70,42 +80,43 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
     // 4. value starts uninitialized.
     PM_STEP(S::s4);
     Value value;
-    auto const& serialized = ctx.graph[serialized_id];
+    PrimitiveRecord const inline_primitive = in_graph ? PrimitiveRecord {} : serialized_ref.primitive_record();
+    Record const* serialized = in_graph ? &ctx.graph[serialized_id] : nullptr; // null: inline_primitive
 
-    if (auto const* primitive = std::get_if<PrimitiveRecord>(&serialized)) {
+    if (auto const* primitive = in_graph ? std::get_if<PrimitiveRecord>(serialized) : &inline_primitive) {
         // 5. A primitive is itself.
         PM_STEP(S::s5);
         value = primitive->value;
-    } else if (auto const* boolean = std::get_if<BooleanRecord>(&serialized)) {
+    } else if (auto const* boolean = std::get_if<BooleanRecord>(serialized)) {
         // 6. A new Boolean object.
         PM_STEP(S::s6);
         value = Value::object(heap.allocate(ObjectKind::boolean_object, ctx.target_realm,
             PrimitiveWrapperSlots { Value::boolean(boolean->boolean_data) }));
-    } else if (auto const* number = std::get_if<NumberRecord>(&serialized)) {
+    } else if (auto const* number = std::get_if<NumberRecord>(serialized)) {
         // 7. A new Number object.
         PM_STEP(S::s7);
         value = Value::object(heap.allocate(ObjectKind::number_object, ctx.target_realm,
             PrimitiveWrapperSlots { Value::number(number->number_data) }));
-    } else if (auto const* bigint = std::get_if<BigIntRecord>(&serialized)) {
+    } else if (auto const* bigint = std::get_if<BigIntRecord>(serialized)) {
         // 8. A new BigInt object.
         PM_STEP(S::s8);
         value = Value::object(heap.allocate(ObjectKind::bigint_object, ctx.target_realm, PrimitiveWrapperSlots { bigint->bigint_data }));
-    } else if (auto const* string = std::get_if<StringRecord>(&serialized)) {
+    } else if (auto const* string = std::get_if<StringRecord>(serialized)) {
         // 9. A new String object.
         PM_STEP(S::s9);
         value = Value::object(heap.allocate(ObjectKind::string_object, ctx.target_realm, PrimitiveWrapperSlots { string->string_data }));
-    } else if (auto const* date = std::get_if<DateRecord>(&serialized)) {
+    } else if (auto const* date = std::get_if<DateRecord>(serialized)) {
         // 10. A new Date object.
         PM_STEP(S::s10);
         value = Value::object(heap.allocate(ObjectKind::date, ctx.target_realm, DateSlots { date->date_value }));
-    } else if (auto const* regexp = std::get_if<RegExpRecord>(&serialized)) {
+    } else if (auto const* regexp = std::get_if<RegExpRecord>(serialized)) {
         // 11. A new RegExp object with the same matcher, source and flags (lastIndex 0).
         PM_STEP(S::s11);
         auto const id = heap.allocate(ObjectKind::regexp, ctx.target_realm,
             RegExpSlots { regexp->original_source, fault_active(Fault::regexp_loses_flags) ? std::string() : regexp->original_flags });
         heap.define_data_property(id, PropertyKey::string(heap.intern_string(u"lastIndex").table_index()), Value::number(0), false, true, false);
         value = Value::object(id);
-    } else if (auto const* shared = std::get_if<SharedArrayBufferRecord>(&serialized)) {
+    } else if (auto const* shared = std::get_if<SharedArrayBufferRecord>(serialized)) {
         // 12. SharedArrayBuffer.
         PM_STEP(S::s12);
         // 12.1. Only within the agent cluster it came from.
@@ -116,7 +127,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         PM_STEP(S::s12_2);
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { shared->array_buffer_data, shared->array_buffer_byte_length, std::nullopt, true, false }));
-    } else if (auto const* growable = std::get_if<GrowableSharedArrayBufferRecord>(&serialized)) {
+    } else if (auto const* growable = std::get_if<GrowableSharedArrayBufferRecord>(serialized)) {
         // 13. Growable SharedArrayBuffer.
         PM_STEP(S::s13);
         // 13.1. Only within the agent cluster it came from.
@@ -128,7 +139,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { growable->array_buffer_data, growable->array_buffer_byte_length_data,
                 growable->array_buffer_max_byte_length, true, false }));
-    } else if (auto const* buffer = std::get_if<ArrayBufferRecord>(&serialized)) {
+    } else if (auto const* buffer = std::get_if<ArrayBufferRecord>(serialized)) {
         // 14. A new ArrayBuffer with the serialized bytes.
         PM_STEP(S::s14);
         if (buffer->array_buffer_byte_length > realm.max_allocation) {
@@ -141,7 +152,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { std::make_shared<DataBlock>(*buffer->array_buffer_data), buffer->array_buffer_byte_length,
                 std::nullopt, false, false }));
-    } else if (auto const* resizable = std::get_if<ResizableArrayBufferRecord>(&serialized)) {
+    } else if (auto const* resizable = std::get_if<ResizableArrayBufferRecord>(serialized)) {
         // 15. A new resizable ArrayBuffer with the serialized bytes and maximum.
         PM_STEP(S::s15);
         if (resizable->array_buffer_max_byte_length > realm.max_allocation) {
@@ -152,12 +163,13 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { std::make_shared<DataBlock>(*resizable->array_buffer_data), resizable->array_buffer_byte_length,
                 resizable->array_buffer_max_byte_length, false, false }));
-    } else if (auto const* view = std::get_if<ArrayBufferViewRecord>(&serialized)) {
+    } else if (auto const* view = std::get_if<ArrayBufferViewRecord>(serialized)) {
         // 16. A view.
         PM_STEP(S::s16);
         // 16.1. Deserialize its buffer first, with the same memory.
         PM_STEP(S::s16_1);
-        PM_TRY(auto const buffer, deserialize_record(ctx, view->array_buffer_serialized));
+        DeserializedValue buffer;
+        PM_TRY_VOID(deserialize_record(ctx, SerializedRef::record(view->array_buffer_serialized), buffer));
         auto const deserialized_array_buffer = buffer.value;
         ViewSlots slots { deserialized_array_buffer.as_object(), std::nullopt, view->byte_offset, view->byte_length, std::nullopt };
         ObjectKind kind = ObjectKind::data_view;
@@ -179,7 +191,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
             }
         }
         value = Value::object(heap.allocate(kind, ctx.target_realm, slots));
-    } else if (std::holds_alternative<MapRecord>(serialized)) {
+    } else if (std::holds_alternative<MapRecord>(*serialized)) {
         // 17. A Map ...
         PM_STEP(S::s17);
         // 17.1. ... new and empty,
@@ -188,7 +200,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         // 17.2. filled in deeply.
         PM_STEP(S::s17_2);
         deep = true;
-    } else if (std::holds_alternative<SetRecord>(serialized)) {
+    } else if (std::holds_alternative<SetRecord>(*serialized)) {
         // 18. A Set ...
         PM_STEP(S::s18);
         // 18.1. ... new and empty,
@@ -197,7 +209,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         // 18.2. filled in deeply.
         PM_STEP(S::s18_2);
         deep = true;
-    } else if (auto const* array = std::get_if<ArrayRecord>(&serialized)) {
+    } else if (auto const* array = std::get_if<ArrayRecord>(serialized)) {
         // 19. An Array ...
         PM_STEP(S::s19);
         // 19.1. ... with the target realm's Array.prototype,
@@ -208,7 +220,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         // 19.3. ... filled in deeply.
         PM_STEP(S::s19_3);
         deep = true;
-    } else if (std::holds_alternative<ObjectRecord>(serialized)) {
+    } else if (std::holds_alternative<ObjectRecord>(*serialized)) {
         // 20. An ordinary object ...
         PM_STEP(S::s20);
         // 20.1. ... new,
@@ -217,7 +229,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
         // 20.2. ... filled in deeply.
         PM_STEP(S::s20_2);
         deep = true;
-    } else if (auto const* error = std::get_if<ErrorRecord>(&serialized)) {
+    } else if (auto const* error = std::get_if<ErrorRecord>(serialized)) {
         // 21. An Error object.
         PM_STEP(S::s21);
         // 21.1. The prototype is %Error.prototype% ...
@@ -259,7 +271,7 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
     } else {
         // 22. A platform object.
         PM_STEP(S::s22);
-        auto const& platform = std::get<PlatformObjectRecord>(serialized);
+        auto const& platform = std::get<PlatformObjectRecord>(*serialized);
         // 22.1. interfaceName is the record's [[Type]].
         PM_STEP(S::s22_1);
         // 22.2. An interface the target realm does not expose is a DataCloneError.
@@ -276,19 +288,23 @@ Completion<DeserializedValue> deserialize_record(DeserializeContext& ctx, Record
 
     // 23. Remember the value for this Record.
     PM_STEP(S::s23);
-    ctx.memory.set(serialized_id, value, deep ? DeserializeMemory::State::in_progress : DeserializeMemory::State::complete);
+    // MODEL: an inline primitive Record has no identity to remember.
+    if (in_graph)
+        ctx.memory.set(serialized_id, value, deep ? DeserializeMemory::State::in_progress : DeserializeMemory::State::complete);
     if (!deep) {
         // 25. Return value (step 24 is skipped).
         PM_STEP(S::s25);
     }
-    return DeserializedValue { value, deep };
+    result = DeserializedValue { value, deep };
+    return {};
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
-// Step 24, one entry at a time: the next Record to deserialize, or nullopt when done.
-std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& frame)
+// Step 24, one entry at a time: true with the next Record to deserialize in *child*, or false when done.
+// OPTIMIZATION: an out parameter, not an optional, which GCC copies through memory.
+bool next_deep_child(DeserializeContext& ctx, DeepFrame& frame, SerializedRef& child)
 {
-    auto const& serialized = ctx.graph[frame.serialized];
+    auto const& serialized = *frame.record;
     if (frame.next == 0 && !frame.awaiting_map_value) {
         // 24. deep is true.
         PM_STEP(S::s24);
@@ -301,15 +317,17 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
             PM_STEP(S::s24_1_1);
         }
         if (frame.next >= map->map_data.size())
-            return std::nullopt;
+            return false;
         if (!frame.awaiting_map_value) {
             // 24.1.1.1. the key,
             PM_STEP(S::s24_1_1_1);
-            return map->map_data[frame.next].first;
+            child = map->map_data[frame.next].first;
+            return true;
         }
         // 24.1.1.2. then the value.
         PM_STEP(S::s24_1_1_2);
-        return map->map_data[frame.next].second;
+        child = map->map_data[frame.next].second;
+        return true;
     }
     if (auto const* set = std::get_if<SetRecord>(&serialized)) {
         if (frame.next == 0) {
@@ -319,17 +337,19 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
             PM_STEP(S::s24_2_1);
         }
         if (frame.next >= set->set_data.size())
-            return std::nullopt;
+            return false;
         // 24.2.1.1. deserialize the entry.
         PM_STEP(S::s24_2_1_1);
-        return set->set_data[frame.next];
+        child = set->set_data[frame.next];
+        return true;
     }
-    std::vector<PropertyRecord> const* properties = nullptr;
-    if (auto const* array = std::get_if<ArrayRecord>(&serialized))
-        properties = &array->properties;
-    else if (auto const* object = std::get_if<ObjectRecord>(&serialized))
-        properties = &object->properties;
-    if (properties) {
+    if (!frame.properties) {
+        if (auto const* array = std::get_if<ArrayRecord>(&serialized))
+            frame.properties = &array->properties;
+        else if (auto const* object = std::get_if<ObjectRecord>(&serialized))
+            frame.properties = &object->properties;
+    }
+    if (auto const* properties = frame.properties) {
         if (frame.next == 0) {
             // OPTIMIZATION: the new object gets exactly these properties.
             ctx.heap.object(frame.value.as_object()).properties.reserve(properties->size());
@@ -339,10 +359,11 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
             PM_STEP(S::s24_3_1);
         }
         if (frame.next >= properties->size())
-            return std::nullopt;
+            return false;
         // 24.3.1.1. deserialize the value.
         PM_STEP(S::s24_3_1_1);
-        return (*properties)[frame.next].value;
+        child = (*properties)[frame.next].value;
+        return true;
     }
     // 24.4. A platform object:
     PM_STEP(S::s24_4);
@@ -354,7 +375,7 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
         webidl::dom_exception_deserialization_steps(platform, slots);
     else
         canvas::image_bitmap_deserialization_steps(platform, slots);
-    return std::nullopt;
+    return false;
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
@@ -362,7 +383,7 @@ std::optional<RecordId> next_deep_child(DeserializeContext& ctx, DeepFrame& fram
 void append_deep_child(DeserializeContext& ctx, DeepFrame& frame, Value child)
 {
     auto& heap = ctx.heap;
-    auto const& serialized = ctx.graph[frame.serialized];
+    auto const& serialized = *frame.record;
     auto& object = heap.object(frame.value.as_object());
     if (std::holds_alternative<MapRecord>(serialized)) {
         if (!frame.awaiting_map_value) {
@@ -379,11 +400,9 @@ void append_deep_child(DeserializeContext& ctx, DeepFrame& frame, Value child)
         PM_STEP(S::s24_2_1_2);
         slots_of<SetSlots>(object).set_data.emplace_back(child);
     } else {
-        auto const& properties = std::holds_alternative<ArrayRecord>(serialized) ? std::get<ArrayRecord>(serialized).properties
-                                                                                : std::get<ObjectRecord>(serialized).properties;
         // 24.3.1.2. CreateDataProperty(value, key, deserialized value).
         PM_STEP(S::s24_3_1_2);
-        heap.create_data_property(frame.value.as_object(), properties[frame.next].key, child);
+        heap.create_data_property(frame.value.as_object(), (*frame.properties)[frame.next].key, child);
         // 24.3.1.3. That cannot fail on a new object.
         PM_STEP(S::s24_3_1_3);
     }
@@ -399,14 +418,17 @@ Completion<Value> structured_deserialize(Heap& heap, SerializedGraph const& grap
     // 1. A fresh memory unless the caller supplied one (StructuredDeserializeWithTransfer does).
     PM_STEP(S::s1);
     DeserializeContext ctx { heap, graph, target_realm, memory };
-    PM_TRY(auto const root, deserialize_record(ctx, serialized));
+    // OPTIMIZATION: at most one new object per Record; the arena grows once, not while deserializing.
+    heap.reserve_more_objects(graph.size());
+    DeserializedValue root;
+    PM_TRY_VOID(deserialize_record(ctx, SerializedRef::record(serialized), root));
     if (!root.deep)
         return root.value;
     std::vector<DeepFrame> stack;
-    stack.push_back(DeepFrame { serialized, root.value });
+    stack.emplace_back(serialized, &graph[serialized], root.value);
     while (!stack.empty()) {
-        auto const child = next_deep_child(ctx, stack.back());
-        if (!child) {
+        SerializedRef child;
+        if (!next_deep_child(ctx, stack.back(), child)) {
             // 25. Return value (to the parent's append step, if any).
             PM_STEP(S::s25);
             auto const finished = stack.back();
@@ -416,9 +438,10 @@ Completion<Value> structured_deserialize(Heap& heap, SerializedGraph const& grap
                 append_deep_child(ctx, stack.back(), finished.value);
             continue;
         }
-        PM_TRY(auto const deserialized, deserialize_record(ctx, *child));
+        DeserializedValue deserialized;
+        PM_TRY_VOID(deserialize_record(ctx, child, deserialized));
         if (deserialized.deep)
-            stack.push_back(DeepFrame { *child, deserialized.value });
+            stack.emplace_back(child.record_id(), &graph[child.record_id()], deserialized.value);
         else
             append_deep_child(ctx, stack.back(), deserialized.value);
     }
@@ -427,7 +450,7 @@ Completion<Value> structured_deserialize(Heap& heap, SerializedGraph const& grap
 
 Completion<Value> structured_deserialize(Heap& heap, Serialized const& serialized, RealmId target_realm)
 {
-    DeserializeMemory memory(serialized.graph.records.size());
+    DeserializeMemory memory(serialized.graph.size());
     return structured_deserialize(heap, serialized.graph, serialized.root, target_realm, memory);
 }
 

@@ -29,8 +29,8 @@ struct SerializeContext {
 };
 
 struct SerializedValue {
-    RecordId serialized;
-    bool deep;
+    SerializedRef serialized;
+    bool deep = false;
 };
 
 // Step 26's iteration state for one value whose *deep* is true.
@@ -41,25 +41,59 @@ struct DeepFrame {
     std::size_t next = 0;
     // Map entries: the key of entry *next* has been serialized, its value is next.
     bool awaiting_map_value = false;
-    RecordId serialized_key {};
+    SerializedRef serialized_key {};
     std::vector<std::pair<Value, Value>> copied_map {};
     std::vector<Value> copied_set {};
     std::vector<KeyAtSlot> keys {};
+    // OPTIMIZATION: the Record's [[Properties]] (an Array or Object record), found once in step 26.4.
+    std::pmr::vector<PropertyRecord>* properties = nullptr;
+};
+
+// The explicit stack of step 26. OPTIMIZATION: popped frames stay allocated, so that a frame
+// pushed later reuses their vectors' storage.
+class DeepStack {
+public:
+    void push(ObjectId value, RecordId serialized)
+    {
+        if (m_size == m_frames.size())
+            m_frames.emplace_back();
+        auto& frame = m_frames[m_size++];
+        frame.value = value;
+        frame.serialized = serialized;
+        frame.started = false;
+        frame.next = 0;
+        frame.awaiting_map_value = false;
+        frame.serialized_key = {};
+        frame.copied_map.clear();
+        frame.copied_set.clear();
+        frame.keys.clear();
+        frame.properties = nullptr;
+    }
+    void pop() { --m_size; }
+    DeepFrame& back() { return m_frames[m_size - 1]; }
+    bool empty() const { return m_size == 0; }
+
+private:
+    std::vector<DeepFrame> m_frames;
+    std::size_t m_size = 0;
 };
 
 Throw data_clone_error(spec::StepId step) { return throw_error(ErrorKind::dom_data_clone_error, step); }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
-// Steps 2-25 for one value (step 1 is the caller's).
-Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
+// Steps 2-25 for one value (step 1 is the caller's), into *result*.
+// OPTIMIZATION: an out parameter, not a struct in the completion, which GCC copies through memory.
+Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedValue& result)
 {
     auto& heap = ctx.heap;
 
     // 2. A value already in memory serializes to the Record made for it before.
     PM_STEP(S::s2);
     if (value.is_object()) {
-        if (auto existing = ctx.memory.get(value.as_object()))
-            return SerializedValue { *existing, false };
+        if (auto existing = ctx.memory.get(value.as_object())) {
+            result = SerializedValue { SerializedRef::record(*existing), false };
+            return {};
+        }
     }
 
     // 3. deep starts false.
@@ -75,7 +109,8 @@ Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
     case ValueType::number:
     case ValueType::bigint:
     case ValueType::string:
-        return SerializedValue { ctx.graph.add(PrimitiveRecord { value }), false };
+        result = SerializedValue { SerializedRef::primitive(PrimitiveRecord { value }), false };
+        return {};
     default:
         break;
     }
@@ -194,8 +229,10 @@ Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
         auto const view = slots_of<ViewSlots>(object); // copy: serializing the buffer may grow the heap
         // 14.3. Serialize the buffer with the same memory.
         PM_STEP(S::s14_3);
-        PM_TRY(auto const buffer, serialize_value(ctx, Value::object(view.viewed_array_buffer)));
-        auto const buffer_serialized = buffer.serialized;
+        SerializedValue buffer;
+        PM_TRY_VOID(serialize_value(ctx, Value::object(view.viewed_array_buffer), buffer));
+        PM_ASSERT(!buffer.serialized.is_primitive());
+        auto const buffer_serialized = buffer.serialized.record_id();
         // 14.4. The buffer serialized as one of the four buffer types.
         PM_STEP(S::s14_4);
         // SPEC-ISSUE: when the buffer is in the transfer list, memory holds its transfer data holder,
@@ -303,7 +340,7 @@ Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
         auto const value_len = slots_of<ArraySlots>(object).length;
         // 18.3. An Array record with that length and no properties yet.
         PM_STEP(S::s18_3);
-        serialized = ArrayRecord { value_len, {} };
+        serialized = ArrayRecord { value_len, std::pmr::vector<PropertyRecord>(ctx.graph.arena()) };
         // 18.4. Its properties are serialized deeply.
         PM_STEP(S::s18_4);
         deep = true;
@@ -348,7 +385,7 @@ Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
         PM_STEP(S::s24);
         // 24.1. An Object record with no properties yet.
         PM_STEP(S::s24_1);
-        serialized = ObjectRecord {};
+        serialized = ObjectRecord { std::pmr::vector<PropertyRecord>(ctx.graph.arena()) };
         // 24.2. Its properties are serialized deeply.
         PM_STEP(S::s24_2);
         deep = true;
@@ -362,12 +399,14 @@ Completion<SerializedValue> serialize_value(SerializeContext& ctx, Value value)
         // 27. Return serialized (step 26 is skipped).
         PM_STEP(S::s27);
     }
-    return SerializedValue { record, deep };
+    result = SerializedValue { SerializedRef::record(record), deep };
+    return {};
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
-// Step 26, one child at a time: returns the next value to serialize, or nullopt when done.
-Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFrame& frame)
+// Step 26, one child at a time: true with the next value to serialize in *child*, or false when done.
+// OPTIMIZATION: an out parameter, not an optional in the completion, which GCC copies through memory.
+Completion<bool> next_deep_child(SerializeContext& ctx, DeepFrame& frame, Value& child)
 {
     auto& heap = ctx.heap;
     Object& object = heap.object(frame.value);
@@ -397,15 +436,17 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
             PM_STEP(S::s26_1_3);
         }
         if (frame.next >= frame.copied_map.size())
-            return std::optional<Value> {};
+            return false;
         if (!frame.awaiting_map_value) {
             // 26.1.3.1. The key first,
             PM_STEP(S::s26_1_3_1);
-            return std::optional<Value> { frame.copied_map[frame.next].first };
+            child = frame.copied_map[frame.next].first;
+            return true;
         }
         // 26.1.3.2. then the value.
         PM_STEP(S::s26_1_3_2);
-        return std::optional<Value> { frame.copied_map[frame.next].second };
+        child = frame.copied_map[frame.next].second;
+        return true;
     }
     if (object.kind == ObjectKind::set) {
         if (!frame.started) {
@@ -426,10 +467,11 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
             PM_STEP(S::s26_2_3);
         }
         if (frame.next >= frame.copied_set.size())
-            return std::optional<Value> {};
+            return false;
         // 26.2.3.1. Serialize the entry.
         PM_STEP(S::s26_2_3_1);
-        return std::optional<Value> { frame.copied_set[frame.next] };
+        child = frame.copied_set[frame.next];
+        return true;
     }
     if (object.kind == ObjectKind::platform) {
         // 26.3. A serializable platform object runs its interface's serialization steps.
@@ -441,14 +483,14 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
             webidl::dom_exception_serialization_steps(platform, record);
         else
             PM_TRY_VOID(canvas::image_bitmap_serialization_steps(platform, record, S::s26_3));
-        return std::optional<Value> {};
+        return false;
     }
 
     if (!frame.started) {
         frame.started = true;
         // 26.4. Otherwise, each enumerable own string key, listed before any getter runs.
         PM_STEP(S::s26_4);
-        frame.keys = heap.enumerable_own_string_keys(frame.value);
+        heap.enumerable_own_string_keys(frame.value, frame.keys);
         if (fault_active(Fault::serialize_non_enumerable)) {
             frame.keys.clear();
             for (std::uint32_t slot = 0; slot < object.properties.size(); ++slot)
@@ -457,12 +499,13 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
         }
         if (fault_active(Fault::array_drops_extra_properties) && object.kind == ObjectKind::array)
             std::erase_if(frame.keys, [](KeyAtSlot const& k) { return k.key.type != PropertyKey::Type::index; });
-        // OPTIMIZATION: at most one record per key.
+        // OPTIMIZATION: at most one record per key. (Records do not move: see SerializedGraph.)
         auto& record = ctx.graph[frame.serialized];
         if (auto* array = std::get_if<ArrayRecord>(&record))
-            array->properties.reserve(frame.keys.size());
-        else if (auto* plain = std::get_if<ObjectRecord>(&record))
-            plain->properties.reserve(frame.keys.size());
+            frame.properties = &array->properties;
+        else
+            frame.properties = &std::get<ObjectRecord>(record).properties;
+        frame.properties->reserve(frame.keys.size());
     }
     while (frame.next < frame.keys.size()) {
         auto const key = frame.keys[frame.next];
@@ -477,17 +520,19 @@ Completion<std::optional<Value>> next_deep_child(SerializeContext& ctx, DeepFram
         PM_TRY(auto const input_value, heap.get(frame.value, key, S::s26_4_1_1));
         // 26.4.1.2. Serialize it.
         PM_STEP(S::s26_4_1_2);
-        return std::optional<Value> { input_value };
+        child = input_value;
+        return true;
     }
-    return std::optional<Value> {};
+    return false;
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
 // Step 26's "append" steps, run once the child's own serialization is complete.
-void append_deep_child(SerializeContext& ctx, DeepFrame& frame, RecordId child)
+void append_deep_child(SerializeContext& ctx, DeepFrame& frame, SerializedRef child)
 {
-    auto& record = ctx.graph[frame.serialized];
-    if (auto* map = std::get_if<MapRecord>(&record)) {
+    // OPTIMIZATION: the frame of an Array or Object record has its [[Properties]] at hand.
+    auto* record = frame.properties ? nullptr : &ctx.graph[frame.serialized];
+    if (auto* map = std::get_if<MapRecord>(record)) {
         if (!frame.awaiting_map_value) {
             frame.serialized_key = child;
             frame.awaiting_map_value = true;
@@ -497,18 +542,14 @@ void append_deep_child(SerializeContext& ctx, DeepFrame& frame, RecordId child)
         PM_STEP(S::s26_1_3_3);
         map->map_data.emplace_back(frame.serialized_key, child);
         frame.awaiting_map_value = false;
-    } else if (auto* set = std::get_if<SetRecord>(&record)) {
+    } else if (auto* set = std::get_if<SetRecord>(record)) {
         // 26.2.3.2. Append the serialized entry.
         PM_STEP(S::s26_2_3_2);
         set->set_data.push_back(child);
     } else {
         // 26.4.1.3. Append { key, serialized value } to [[Properties]].
         PM_STEP(S::s26_4_1_3);
-        auto const key = frame.keys[frame.next].key;
-        if (auto* array = std::get_if<ArrayRecord>(&record))
-            array->properties.push_back(PropertyRecord { key, child });
-        else
-            std::get<ObjectRecord>(record).properties.push_back(PropertyRecord { key, child });
+        frame.properties->push_back(PropertyRecord { frame.keys[frame.next].key, child });
     }
     ++frame.next;
 }
@@ -523,29 +564,35 @@ Completion<RecordId> structured_serialize_internal(Heap& heap, RealmId current_r
     PM_STEP(S::s1);
     SerializeContext ctx { heap, current_realm, for_storage, memory, out };
 
-    PM_TRY(auto const root, serialize_value(ctx, value));
+    SerializedValue root;
+    PM_TRY_VOID(serialize_value(ctx, value, root));
     if (root.deep) {
-        std::vector<DeepFrame> stack;
-        stack.push_back(DeepFrame { value.as_object(), root.serialized });
+        DeepStack stack;
+        stack.push(value.as_object(), root.serialized.record_id());
         while (!stack.empty()) {
-            PM_TRY(auto const child, next_deep_child(ctx, stack.back()));
-            if (!child) {
+            Value child;
+            PM_TRY(bool const has_child, next_deep_child(ctx, stack.back(), child));
+            if (!has_child) {
                 // 27. Return serialized (to the parent's append step, if any).
                 PM_STEP(S::s27);
                 auto const finished = stack.back().serialized;
-                stack.pop_back();
+                stack.pop();
                 if (!stack.empty())
-                    append_deep_child(ctx, stack.back(), finished);
+                    append_deep_child(ctx, stack.back(), SerializedRef::record(finished));
                 continue;
             }
-            PM_TRY(auto const serialized_child, serialize_value(ctx, *child));
+            SerializedValue serialized_child;
+            PM_TRY_VOID(serialize_value(ctx, child, serialized_child));
             if (serialized_child.deep)
-                stack.push_back(DeepFrame { child->as_object(), serialized_child.serialized });
+                stack.push(child.as_object(), serialized_child.serialized.record_id());
             else
                 append_deep_child(ctx, stack.back(), serialized_child.serialized);
         }
     }
-    return root.serialized;
+    // MODEL: a primitive root gets its Record in the graph, so that the result is a RecordId.
+    if (root.serialized.is_primitive())
+        return out.add(root.serialized.primitive_record());
+    return root.serialized.record_id();
 }
 
 namespace {
@@ -559,7 +606,7 @@ Completion<Serialized> structured_serialize(Heap& heap, RealmId current_realm, V
     // 1. StructuredSerializeInternal with forStorage false.
     PM_STEP(SS::s1);
     Serialized result;
-    SerializeMemory memory;
+    SerializeMemory memory(heap);
     PM_TRY(result.root, structured_serialize_internal(heap, current_realm, value, false, memory, result.graph));
     return result;
 }
@@ -570,7 +617,7 @@ Completion<Serialized> structured_serialize_for_storage(Heap& heap, RealmId curr
     // 1. StructuredSerializeInternal with forStorage true.
     PM_STEP(SSS::s1);
     Serialized result;
-    SerializeMemory memory;
+    SerializeMemory memory(heap);
     PM_TRY(result.root, structured_serialize_internal(heap, current_realm, value, true, memory, result.graph));
     return result;
 }

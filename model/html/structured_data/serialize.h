@@ -7,25 +7,33 @@
 namespace pmconf::model::html {
 
 // The *memory* map of StructuredSerializeInternal: value (an object) → Record.
+// OPTIMIZATION: the entries live on the objects themselves (Object::memory_epoch), stamped with
+// this memory's epoch, so that get and set cost O(1) and the memory O(graph), not O(heap). One
+// memory per heap at a time; a later memory does not see this one's entries.
 class SerializeMemory {
 public:
+    explicit SerializeMemory(ecma262::Heap& heap) : m_heap(heap), m_epoch(heap.begin_memory_epoch()) { }
+    ~SerializeMemory() { m_heap.end_memory_epoch(); }
+    SerializeMemory(SerializeMemory const&) = delete;
+    SerializeMemory& operator=(SerializeMemory const&) = delete;
+
     std::optional<RecordId> get(ecma262::ObjectId id) const
     {
-        if (id.index < m_records.size() && m_records[id.index] != absent)
-            return RecordId { m_records[id.index] };
+        auto const& object = m_heap.object(id);
+        if (object.memory_epoch == m_epoch)
+            return RecordId { object.memory_record };
         return std::nullopt;
     }
     void set(ecma262::ObjectId id, RecordId record)
     {
-        if (id.index >= m_records.size())
-            m_records.resize(id.index + 1, absent);
-        m_records[id.index] = record.index;
+        auto& object = m_heap.object(id);
+        object.memory_epoch = m_epoch;
+        object.memory_record = record.index;
     }
-    void reserve(std::size_t objects) { m_records.reserve(objects); }
 
 private:
-    static constexpr std::uint32_t absent = 0xFFFFFFFFu;
-    std::vector<std::uint32_t> m_records;
+    ecma262::Heap& m_heap;
+    std::uint32_t m_epoch;
 };
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal

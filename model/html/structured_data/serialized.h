@@ -5,10 +5,11 @@
 #pragma once
 
 #include "model/ecma262/heap.h"
+#include "model/infra/chunked_vector.h"
 
 #include <cstdint>
-#include <deque>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <variant>
@@ -26,6 +27,25 @@ struct RecordId {
 };
 
 struct PrimitiveRecord { Value value; };
+
+// A serialized value as the Record that contains it refers to it ([[Properties]] values, map and
+// set entries): a Record in the graph, or a primitive Record held inline.
+// OPTIMIZATION: a primitive's Record has no identity (memory only remembers objects, steps 2 and
+// 25), so nothing else can refer to it, and the graph need not store it apart.
+class SerializedRef {
+public:
+    constexpr SerializedRef() = default;
+    static SerializedRef record(RecordId id) { return SerializedRef(Value::object(ecma262::ObjectId { id.index })); }
+    static SerializedRef primitive(PrimitiveRecord r) { return SerializedRef(r.value); }
+    bool is_primitive() const { return !m_value.is_object(); }
+    PrimitiveRecord primitive_record() const { return PrimitiveRecord { m_value }; }
+    RecordId record_id() const { return RecordId { m_value.as_object().index }; }
+
+private:
+    explicit SerializedRef(Value v) : m_value(v) { }
+    Value m_value; // a primitive, or (of type object) the index of a Record: a primitive is never an object
+};
+
 struct BooleanRecord { bool boolean_data; };
 struct NumberRecord { double number_data; };
 struct BigIntRecord { Value bigint_data; };
@@ -59,8 +79,8 @@ struct ArrayBufferViewRecord {
     std::size_t byte_offset;
     std::optional<std::size_t> array_length; // typed arrays only; nullopt: ~auto~ (or a DataView)
 };
-struct MapRecord { std::vector<std::pair<RecordId, RecordId>> map_data; };
-struct SetRecord { std::vector<RecordId> set_data; };
+struct MapRecord { std::vector<std::pair<SerializedRef, SerializedRef>> map_data; };
+struct SetRecord { std::vector<SerializedRef> set_data; };
 struct ErrorRecord {
     std::u16string name;
     std::optional<std::u16string> message; // nullopt: undefined
@@ -68,13 +88,14 @@ struct ErrorRecord {
 };
 struct PropertyRecord {
     PropertyKey key;
-    RecordId value;
+    SerializedRef value;
 };
+// OPTIMIZATION: [[Properties]] lives in its graph's arena (SerializedGraph::arena).
 struct ArrayRecord {
     std::uint32_t length;
-    std::vector<PropertyRecord> properties;
+    std::pmr::vector<PropertyRecord> properties;
 };
-struct ObjectRecord { std::vector<PropertyRecord> properties; };
+struct ObjectRecord { std::pmr::vector<PropertyRecord> properties; };
 // { [[Type]]: interface identifier } plus what the interface's serialization steps store.
 struct PlatformObjectRecord {
     ecma262::PlatformInterface type;
@@ -98,16 +119,24 @@ using Record = std::variant<PrimitiveRecord, BooleanRecord, NumberRecord, BigInt
     ArrayBufferViewRecord, MapRecord, SetRecord, ErrorRecord, ArrayRecord, ObjectRecord, PlatformObjectRecord,
     TransferDataHolder>;
 
-struct SerializedGraph {
-    // OPTIMIZATION: a deque, so that adding a record never moves the others.
-    std::deque<Record> records;
+class SerializedGraph {
+public:
     RecordId add(Record r)
     {
-        records.push_back(std::move(r));
-        return RecordId { static_cast<std::uint32_t>(records.size() - 1) };
+        m_records.emplace_back(std::move(r));
+        return RecordId { static_cast<std::uint32_t>(m_records.size() - 1) };
     }
-    Record& operator[](RecordId id) { return records[id.index]; }
-    Record const& operator[](RecordId id) const { return records[id.index]; }
+    Record& operator[](RecordId id) { return m_records[id.index]; }
+    Record const& operator[](RecordId id) const { return m_records[id.index]; }
+    std::size_t size() const { return m_records.size(); }
+    // Where the Records' [[Properties]] are allocated: freed all at once with the graph.
+    std::pmr::memory_resource* arena() { return m_arena.get(); }
+
+private:
+    std::unique_ptr<std::pmr::monotonic_buffer_resource> m_arena = std::make_unique<std::pmr::monotonic_buffer_resource>();
+    // OPTIMIZATION: chunked, so that adding a Record never moves the others (a Record's address
+    // is stable while its graph lives).
+    ChunkedVector<Record, 256> m_records;
 };
 
 // The result of StructuredSerialize / StructuredSerializeForStorage.

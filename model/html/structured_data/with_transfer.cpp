@@ -124,7 +124,7 @@ Completion<SerializeWithTransferResult> structured_serialize_with_transfer(Heap&
     SerializeWithTransferResult result;
     // 1. memory starts empty; it also makes serialization skip the transferables.
     PM_STEP(S::s1);
-    SerializeMemory memory;
+    SerializeMemory memory(heap);
     // 2. Check each transferable:
     PM_STEP(S::s2);
     for (auto const transferable : transfer_list) {
@@ -178,7 +178,7 @@ Completion<DeserializeWithTransferResult> structured_deserialize_with_transfer(H
     auto const& realm = heap.realm(target_realm);
     // 1. memory starts empty; the holders go in first.
     PM_STEP(D::s1);
-    DeserializeMemory memory(graph.records.size());
+    DeserializeMemory memory(graph.size());
     // 2. transferredValues starts empty.
     PM_STEP(D::s2);
     DeserializeWithTransferResult result;
