@@ -129,7 +129,8 @@ std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_
     for (auto const& p : a.properties)
         pa.push_back(&p);
     for (auto const& p : b.properties) {
-        bool const extra = may_carry_accompanying_data(a.kind)
+        // The spec decides "message" (and "name") itself: those are never accompanying data.
+        bool const extra = may_carry_accompanying_data(a.kind) && !p.symbol && p.key != u"message" && p.key != u"name"
             && std::none_of(a.properties.begin(), a.properties.end(),
                 [&](Property const& q) { return q.key == p.key && q.symbol.has_value() == p.symbol.has_value(); });
         if (!extra)

@@ -494,7 +494,12 @@ int verify_command(VerifyOptions const& options)
             if (!scenario && verdict.empty())
                 verdict = "it has no SCENARIO line";
         }
-        if (verdict.empty()) {
+        // A crash found as a deviation reproduces by crashing the same way.
+        bool const crash = e.signature.find("(the IUT process ") != std::string::npos;
+        if (verdict.empty() && crash) {
+            if (e.signature.find(done.describe()) == std::string::npos)
+                verdict = "it " + done.describe() + ", not as the deviation says (" + e.signature + ")";
+        } else if (verdict.empty()) {
             if (done.exit_code != 1) {
                 verdict = "it " + done.describe() + " (1 means the deviation is there)";
             } else if (!observed) {

@@ -398,7 +398,9 @@ function cmpCompareNodes(a, b, index) {
 
     // Own properties, in order. On errors, implementation-defined extras are skipped.
     const pa = a.props;
+    // The spec decides "message" and "name" itself (never accompanying data), and symbols are never copied.
     const pb = b.props.filter(p => !(cmpMayCarryAccompanyingData(a.kind)
+        && p.symbol === undefined && p.key !== 'message' && p.key !== 'name'
         && !a.props.some(q => q.key === p.key && (q.symbol !== undefined) === (p.symbol !== undefined))));
     for (let i = 0; i < Math.max(pa.length, pb.length); ++i) {
         if (i >= pb.length)
