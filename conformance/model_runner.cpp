@@ -504,22 +504,11 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
                 result = c.value();
             break;
         }
-        case PassMode::with_transfer_to_realm: {
-            auto s = html::structured_serialize_with_transfer(heap, source, root, transfer);
-            if (s.is_throw()) {
-                thrown = s.thrown();
-                break;
-            }
-            auto d = html::structured_deserialize_with_transfer(heap, s.value(), target);
-            if (d.is_throw())
-                thrown = d.thrown();
-            else
-                result = d.value().deserialized;
-            break;
-        }
+        case PassMode::with_transfer_to_realm:
         case PassMode::message_channel: {
-            // https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps
-            // The sender serializes (a throw reaches the caller); the receiver deserializes, and a
+            // For message_channel, the message port post message steps
+            // (https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps):
+            // the sender serializes (a throw reaches the caller); the receiver deserializes, and a
             // throw there becomes a messageerror event instead of a message event.
             auto s = html::structured_serialize_with_transfer(heap, source, root, transfer);
             if (s.is_throw()) {
@@ -527,10 +516,12 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
                 break;
             }
             auto d = html::structured_deserialize_with_transfer(heap, s.value(), target);
-            if (d.is_throw())
+            if (!d.is_throw())
+                result = d.value().deserialized;
+            else if (scenario.mode == PassMode::message_channel)
                 message_error = true;
             else
-                result = d.value().deserialized;
+                thrown = d.thrown();
             break;
         }
         case PassMode::serialize_deserialize:
