@@ -351,11 +351,7 @@ void ProcessIut::submit(std::vector<Scenario> const& batch)
             return;
         }
     }
-    nlohmann::json scenarios = nlohmann::json::array();
-    for (auto const& s : batch)
-        scenarios.push_back(protocol::encode_scenario(s));
-    auto line = nlohmann::json { { "pmconf", "run" }, { "id", id }, { "scenarios", std::move(scenarios) } }.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::strict);
+    auto line = protocol::encode_run_request(id, batch);
     line += '\n';
     // PMCONF_TRACE_PROTOCOL=FILE: append every request line to FILE, to debug an adapter.
     if (char const* trace = std::getenv("PMCONF_TRACE_PROTOCOL"); trace && *trace)
@@ -425,42 +421,33 @@ BatchReply ProcessIut::receive()
         m_process->lines.pop_front();
     }
     m_pending.pop_front();
-    nlohmann::json j;
+    protocol::Reply decoded;
     try {
-        j = nlohmann::json::parse(line);
-    } catch (nlohmann::json::parse_error const& e) {
+        decoded = protocol::decode_reply(line);
+    } catch (protocol::NotJson const& e) {
         reply.failure = fail("the reply to " + batch + " is not JSON (" + e.what() + "): " + excerpt(line));
         return reply;
-    }
-    auto const kind = j.is_object() && j.contains("pmconf") && j["pmconf"].is_string() ? j["pmconf"].get<std::string>() : "";
-    if (!j.contains("id") || j["id"] != pending.id) {
-        reply.failure = fail("the reply to " + batch + " carries the id " + (j.is_object() && j.contains("id") ? j["id"].dump() : "(none)")
-            + ": " + excerpt(line));
-        return reply;
-    }
-    if (kind == "error") {
-        auto const message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : j.dump();
-        reply.failure = fail("the IUT could not run " + batch + ": " + message);
-        return reply;
-    }
-    if (kind != "observations" || !j.contains("observations") || !j["observations"].is_array()) {
-        reply.failure = fail("the reply to " + batch + " is not an observations message: " + excerpt(line));
-        return reply;
-    }
-    auto const& observations = j["observations"];
-    if (observations.size() != pending.scenarios) {
-        reply.failure = fail("the reply to " + batch + " has " + std::to_string(observations.size()) + " observations");
-        return reply;
-    }
-    try {
-        reply.observations.reserve(observations.size());
-        for (std::size_t i = 0; i < observations.size(); ++i)
-            reply.observations.push_back(protocol::decode_observation(observations[i], "/observations/" + std::to_string(i)));
     } catch (protocol::ProtocolError const& e) {
-        reply.observations.clear();
         reply.failure = fail("the reply to " + batch + " breaks the protocol at " + e.what());
         return reply;
     }
+    if (!decoded.has_id || decoded.id != std::to_string(pending.id)) {
+        reply.failure = fail("the reply to " + batch + " carries the id " + (decoded.has_id ? decoded.id : "(none)") + ": " + excerpt(line));
+        return reply;
+    }
+    if (decoded.kind == "error") {
+        reply.failure = fail("the IUT could not run " + batch + ": " + (decoded.message.empty() ? excerpt(line) : decoded.message));
+        return reply;
+    }
+    if (decoded.kind != "observations" || !decoded.has_observations) {
+        reply.failure = fail("the reply to " + batch + " is not an observations message: " + excerpt(line));
+        return reply;
+    }
+    if (decoded.observations.size() != pending.scenarios) {
+        reply.failure = fail("the reply to " + batch + " has " + std::to_string(decoded.observations.size()) + " observations");
+        return reply;
+    }
+    reply.observations = std::move(decoded.observations);
     return reply;
 }
 

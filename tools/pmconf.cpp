@@ -18,6 +18,7 @@
 #include "tools/subprocess.h"
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -467,8 +468,8 @@ int verify_command(VerifyOptions const& options)
         if (at != std::string::npos) {
             auto const end = done.out.find('\n', at);
             try {
-                auto j = nlohmann::json::parse(done.out.substr(at + marker.size(), end == std::string::npos ? std::string::npos : end - at - marker.size()));
-                observed = conformance::protocol::decode_observation(j, "");
+                observed = conformance::protocol::decode_observation(
+                    done.out.substr(at + marker.size(), end == std::string::npos ? std::string::npos : end - at - marker.size()));
             } catch (std::exception const& ex) {
                 verdict = std::string("its PMCONF-OBSERVATION line cannot be read: ") + ex.what();
             }
@@ -485,7 +486,7 @@ int verify_command(VerifyOptions const& options)
                         auto text = line.substr(17);
                         if (!text.empty() && text.back() == ';')
                             text.pop_back();
-                        scenario = conformance::protocol::decode_scenario(nlohmann::json::parse(text), "");
+                        scenario = conformance::protocol::decode_scenario(text);
                     } catch (std::exception const& ex) {
                         verdict = std::string("its SCENARIO cannot be read: ") + ex.what();
                     }
@@ -598,6 +599,12 @@ int steps_command(StepsOptions const& options)
 
 int main(int argc, char** argv)
 {
+    // Protocol lines of 10-200 KB are built and freed for every batch. With glibc's defaults each
+    // one is mmap'ed and unmapped again, or the heap top is trimmed and regrown, and the page
+    // faults were a quarter of pmconf's CPU against an IUT: keep freed memory in the process
+    // (tools/bench/iut/harness_bench.cpp runs with the same settings).
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     CLI::App app { "pmconf: a conformance harness for structured clone and the postMessage family.\n"
                    "Exit codes: 0 nothing unexpected, 1 deviations found, 2 bad usage or input, 3 infrastructure failure." };
     app.require_subcommand(1);

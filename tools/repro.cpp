@@ -94,8 +94,8 @@ std::optional<ReproducerEntry> ReproducerWriter::write(std::filesystem::path con
 
     nlohmann::json scenario, expected;
     try {
-        scenario = protocol::encode_scenario(deviation.scenario);
-        expected = protocol::encode_observation(deviation.expected);
+        scenario = nlohmann::json::parse(protocol::encode_scenario(deviation.scenario));
+        expected = nlohmann::json::parse(protocol::encode_observation(deviation.expected));
     } catch (std::exception const& e) {
         error = "cannot encode the counterexample of " + property.name + " for a reproducer: " + e.what();
         return std::nullopt;

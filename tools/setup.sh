@@ -12,6 +12,7 @@ packages=(
   librapidcheck-dev               # RapidCheck (with its GoogleTest integration)
   libpugixml-dev                  # JUnit XML writer
   nlohmann-json3-dev              # JSON
+  rapidjson-dev                   # JSON on the protocol's hot path (streaming writer, fast reader)
   libcli11-dev                    # command line
   libbenchmark-dev                # Google Benchmark
   libxml2-utils                   # xmllint: the reports are checked against the CI schemas

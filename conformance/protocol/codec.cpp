@@ -1,14 +1,42 @@
 #include "conformance/protocol/codec.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <charconv>
 #include <cmath>
 #include <limits>
 
 namespace pmconf::conformance::protocol {
 
-using nlohmann::json;
-
 namespace {
+
+using rapidjson::Value;
+
+// Where in the document a decoder is: a chain of JSON pointer segments on the stack, rendered only
+// when something is wrong (building a pointer string per node would cost more than the decoding).
+struct Where {
+    Where const* parent = nullptr;
+    char const* name = nullptr; // a member name, or null for an index
+    std::size_t index = 0;
+    std::string const* root = nullptr;
+
+    Where operator/(char const* member) const { return { this, member, 0, nullptr }; }
+    Where operator[](std::size_t i) const { return { this, nullptr, i, nullptr }; }
+    std::string str() const
+    {
+        if (!parent)
+            return root ? *root : std::string();
+        auto s = parent->str();
+        s += '/';
+        s += name ? std::string(name) : std::to_string(index);
+        return s;
+    }
+};
+
+[[noreturn]] void fail(Where const& where, std::string what) { throw ProtocolError(where.str(), std::move(what)); }
 
 bool well_formed_utf16(std::u16string const& s)
 {
@@ -25,9 +53,8 @@ bool well_formed_utf16(std::u16string const& s)
     return true;
 }
 
-std::string utf16_to_utf8(std::u16string const& s)
+void utf16_to_utf8(std::u16string const& s, std::string& out)
 {
-    std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         char32_t cp = s[i];
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < s.size()) {
@@ -50,10 +77,9 @@ std::string utf16_to_utf8(std::u16string const& s)
             out += static_cast<char>(0x80 | (cp & 0x3F));
         }
     }
-    return out;
 }
 
-std::u16string utf8_to_utf16(std::string const& s, std::string const& where)
+std::u16string utf8_to_utf16(std::string_view s, Where const& where)
 {
     std::u16string out;
     for (std::size_t i = 0; i < s.size();) {
@@ -73,10 +99,10 @@ std::u16string utf8_to_utf16(std::string const& s, std::string const& where)
             cp = c & 0x07;
             n = 4;
         } else {
-            throw ProtocolError(where, "invalid UTF-8");
+            fail(where, "invalid UTF-8");
         }
         if (i + n > s.size())
-            throw ProtocolError(where, "truncated UTF-8");
+            fail(where, "truncated UTF-8");
         for (std::size_t k = 1; k < n; ++k)
             cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
         if (cp >= 0x10000) {
@@ -91,143 +117,547 @@ std::u16string utf8_to_utf16(std::string const& s, std::string const& where)
     return out;
 }
 
-json encode_string(std::u16string const& s)
-{
-    if (well_formed_utf16(s))
-        return utf16_to_utf8(s);
-    json units = json::array();
-    for (auto c : s)
-        units.push_back(static_cast<unsigned>(c));
-    return json { { "t", "string" }, { "u16", units } };
-}
 
-std::u16string decode_string(json const& j, std::string const& where)
-{
-    if (j.is_string())
-        return utf8_to_utf16(j.get<std::string>(), where);
-    if (j.is_object() && j.value("t", "") == "string" && j.contains("u16") && j["u16"].is_array()) {
-        std::u16string s;
-        for (auto const& u : j["u16"]) {
-            if (!u.is_number_unsigned() || u.get<unsigned>() > 0xFFFF)
-                throw ProtocolError(where + "/u16", "expected UTF-16 code units (0-65535)");
-            s += static_cast<char16_t>(u.get<unsigned>());
+// ---- Encoding ---------------------------------------------------------------------------------
+
+class Encoder {
+public:
+    explicit Encoder(std::size_t reserve = 256) : m_buffer(nullptr, reserve), m_writer(m_buffer) { }
+    std::string take() const { return { m_buffer.GetString(), m_buffer.GetSize() }; }
+
+    void key(std::string_view k) { m_writer.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+    void string(std::string_view s) { m_writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+    void uint(std::uint64_t n) { m_writer.Uint64(n); }
+    void boolean(bool b) { m_writer.Bool(b); }
+    void begin_object() { m_writer.StartObject(); }
+    void end_object() { m_writer.EndObject(); }
+    void begin_array() { m_writer.StartArray(); }
+    void end_array() { m_writer.EndArray(); }
+
+    // A string as UTF-8 when it is well-formed UTF-16, else as its code units.
+    void string(std::u16string const& s)
+    {
+        if (well_formed_utf16(s)) {
+            m_scratch.clear();
+            utf16_to_utf8(s, m_scratch);
+            string(m_scratch);
+            return;
         }
-        return s;
+        begin_object();
+        key("t");
+        string("string");
+        key("u16");
+        begin_array();
+        for (auto c : s)
+            m_writer.Uint(c);
+        end_array();
+        end_object();
     }
-    throw ProtocolError(where, "expected a string or {\"t\":\"string\",\"u16\":[...]}");
+
+    void number(double x)
+    {
+        if (std::isnan(x))
+            tagged("number", "NaN");
+        else if (std::isinf(x))
+            tagged("number", x < 0 ? "-Infinity" : "Infinity");
+        else if (x == 0 && std::signbit(x))
+            tagged("number", "-0");
+        else
+            m_writer.Double(x);
+    }
+
+    void value(GValue const& v)
+    {
+        std::visit(
+            [this](auto const& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, Undefined>) {
+                    begin_object();
+                    key("t");
+                    string("undefined");
+                    end_object();
+                } else if constexpr (std::is_same_v<T, Null>) {
+                    m_writer.Null();
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    boolean(x);
+                } else if constexpr (std::is_same_v<T, double>) {
+                    number(x);
+                } else if constexpr (std::is_same_v<T, BigInt>) {
+                    tagged("bigint", x.decimal);
+                } else if constexpr (std::is_same_v<T, std::u16string>) {
+                    string(x);
+                } else {
+                    begin_object();
+                    key("ref");
+                    uint(x.node);
+                    end_object();
+                }
+            },
+            v);
+    }
+
+    void getter(Getter const& g)
+    {
+        static constexpr char const* kinds[] = { "delete", "define", "detach", "delete-entry" };
+        begin_object();
+        key("label");
+        uint(g.label);
+        key("effects");
+        begin_array();
+        for (auto const& e : g.effects) {
+            begin_object();
+            key("kind");
+            string(kinds[static_cast<int>(e.kind)]);
+            key("target");
+            uint(e.target);
+            if (e.kind == GetterEffect::Kind::delete_property || e.kind == GetterEffect::Kind::define_property) {
+                key("key");
+                string(e.key);
+            }
+            if (e.kind == GetterEffect::Kind::define_property) {
+                key("value");
+                value(e.value);
+            }
+            if (e.kind == GetterEffect::Kind::delete_collection_entry) {
+                key("entry");
+                uint(e.entry);
+            }
+            end_object();
+        }
+        end_array();
+        key("throws");
+        boolean(g.throws);
+        key("result");
+        value(g.result);
+        end_object();
+    }
+
+    void node(Node const& n)
+    {
+        begin_object();
+        key("kind");
+        string(node_kind_name(n.kind));
+        if (!n.properties.empty()) {
+            key("props");
+            begin_array();
+            for (auto const& p : n.properties) {
+                begin_object();
+                if (p.symbol) {
+                    key("symbol");
+                    uint(*p.symbol);
+                } else {
+                    key("key");
+                    string(p.key);
+                }
+                if (p.getter) {
+                    key("getter");
+                    getter(*p.getter);
+                } else {
+                    key("value");
+                    value(p.value);
+                }
+                if (!p.enumerable) {
+                    key("enumerable");
+                    boolean(false);
+                }
+                end_object();
+            }
+            end_array();
+        }
+        switch (n.kind) {
+        case NodeKind::boolean_object:
+        case NodeKind::number_object:
+        case NodeKind::bigint_object:
+        case NodeKind::string_object:
+            key("primitive");
+            value(n.primitive);
+            break;
+        case NodeKind::date:
+            key("date");
+            number(n.date_value);
+            break;
+        case NodeKind::regexp:
+            key("source");
+            string(n.source);
+            key("flags");
+            string(std::string_view(n.flags));
+            key("lastIndex");
+            number(n.last_index);
+            break;
+        case NodeKind::array_buffer:
+        case NodeKind::shared_array_buffer:
+            key("bytes");
+            hex(n.bytes);
+            key("byteLength");
+            uint(n.byte_length);
+            if (n.max_byte_length) {
+                key("maxByteLength");
+                uint(*n.max_byte_length);
+            }
+            if (n.detached) {
+                key("detached");
+                boolean(true);
+            }
+            if (n.detach_key) {
+                key("detachKey");
+                boolean(true);
+            }
+            break;
+        case NodeKind::typed_array:
+        case NodeKind::data_view:
+            key("buffer");
+            uint(n.buffer);
+            key("viewType");
+            string(std::string_view(n.view_type));
+            key("byteOffset");
+            uint(n.byte_offset);
+            key("length");
+            if (n.length)
+                uint(*n.length);
+            else
+                m_writer.Null();
+            break;
+        case NodeKind::array:
+            key("arrayLength");
+            uint(n.array_length);
+            break;
+        case NodeKind::map:
+            key("mapEntries");
+            begin_array();
+            for (auto const& [k, v] : n.map_entries) {
+                begin_array();
+                value(k);
+                value(v);
+                end_array();
+            }
+            end_array();
+            break;
+        case NodeKind::set:
+            key("setEntries");
+            begin_array();
+            for (auto const& v : n.set_entries)
+                value(v);
+            end_array();
+            break;
+        case NodeKind::error:
+            key("errorPrototype");
+            string(std::string_view(n.error_prototype));
+            key("stack");
+            string(n.stack);
+            break;
+        case NodeKind::message_port:
+            key("portId");
+            uint(n.port_id);
+            if (n.detached) {
+                key("detached");
+                boolean(true);
+            }
+            break;
+        case NodeKind::image_bitmap:
+            key("width");
+            uint(n.width);
+            key("height");
+            uint(n.height);
+            key("originClean");
+            boolean(n.origin_clean);
+            if (n.detached) {
+                key("detached");
+                boolean(true);
+            }
+            break;
+        case NodeKind::dom_exception:
+            key("name");
+            string(n.name);
+            key("message");
+            string(n.message);
+            break;
+        case NodeKind::symbol:
+            key("description");
+            string(n.source);
+            break;
+        default: break;
+        }
+        end_object();
+    }
+
+    void graph(Graph const& g)
+    {
+        begin_object();
+        key("root");
+        value(g.root);
+        key("nodes");
+        begin_array();
+        for (auto const& n : g.nodes)
+            node(n);
+        end_array();
+        end_object();
+    }
+
+    void scenario(Scenario const& s)
+    {
+        if (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel)
+            throw ProtocolError("/mode", std::string("the mode \"") + pass_mode_name(s.mode) + "\" runs on the model only");
+        begin_object();
+        key("graph");
+        graph(s.graph);
+        key("transfer");
+        begin_array();
+        for (auto const& t : s.transfer)
+            value(t);
+        end_array();
+        key("mode");
+        string(s.mode == PassMode::message_channel ? "messageChannel" : "structuredClone");
+        end_object();
+    }
+
+    void observation(Observation const& o)
+    {
+        begin_object();
+        key("threw");
+        boolean(o.threw);
+        key("transferables");
+        begin_array();
+        for (auto const& t : o.transferables) {
+            begin_object();
+            key("node");
+            uint(t.node);
+            key("detached");
+            boolean(t.detached);
+            key("byteLength");
+            uint(t.byte_length);
+            end_object();
+        }
+        end_array();
+        key("getterCalls");
+        begin_array();
+        for (auto label : o.getter_calls)
+            uint(label);
+        end_array();
+        if (o.threw) {
+            key("error");
+            begin_object();
+            key("name");
+            string(std::string_view(o.error_name));
+            key("domException");
+            boolean(o.error_is_dom_exception);
+            end_object();
+            if (o.error_name == "user value") {
+                key("thrownValue");
+                value(o.thrown_value);
+            }
+        } else {
+            key("result");
+            graph(o.result);
+        }
+        end_object();
+    }
+
+private:
+    void tagged(std::string_view t, std::string_view v)
+    {
+        begin_object();
+        key("t");
+        string(t);
+        key("v");
+        string(v);
+        end_object();
+    }
+
+    void hex(std::vector<std::uint8_t> const& bytes)
+    {
+        static constexpr char digits[] = "0123456789abcdef";
+        m_scratch.clear();
+        for (auto b : bytes) {
+            m_scratch += digits[b >> 4];
+            m_scratch += digits[b & 15];
+        }
+        string(m_scratch);
+    }
+
+    rapidjson::StringBuffer m_buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> m_writer;
+    std::string m_scratch;
+};
+
+// ---- Decoding ---------------------------------------------------------------------------------
+
+constexpr unsigned parse_flags = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseValidateEncodingFlag;
+
+void parse(rapidjson::Document& d, std::string_view text)
+{
+    d.Parse<parse_flags>(text.data(), text.size());
+    if (d.HasParseError())
+        throw NotJson(std::string(rapidjson::GetParseError_En(d.GetParseError())) + " (at byte " + std::to_string(d.GetErrorOffset()) + ")");
 }
 
-std::string hex(std::vector<std::uint8_t> const& bytes)
+Value const* member(Value const& j, char const* name)
 {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    for (auto b : bytes) {
-        s += digits[b >> 4];
-        s += digits[b & 15];
-    }
-    return s;
+    if (!j.IsObject())
+        return nullptr;
+    auto it = j.FindMember(name);
+    return it == j.MemberEnd() ? nullptr : &it->value;
 }
 
-std::vector<std::uint8_t> unhex(json const& j, std::string const& where)
+Value const& field(Value const& j, char const* name, Where const& where)
 {
-    if (!j.is_string())
-        throw ProtocolError(where, "expected a hex string");
-    auto const s = j.get<std::string>();
+    auto const* v = member(j, name);
+    if (!v)
+        fail(where, std::string("expected a field \"") + name + "\"");
+    return *v;
+}
+
+bool equals(Value const& v, std::string_view s)
+{
+    return v.IsString() && std::string_view(v.GetString(), v.GetStringLength()) == s;
+}
+
+std::string_view string_of(Value const& v) { return { v.GetString(), v.GetStringLength() }; }
+
+template<class T>
+T number_field(Value const& j, char const* name, Where const& where, T fallback)
+{
+    auto const* v = member(j, name);
+    if (!v)
+        return fallback;
+    if (!v->IsUint64() || v->GetUint64() > std::numeric_limits<T>::max())
+        fail(where / name, "expected a non-negative integer");
+    return static_cast<T>(v->GetUint64());
+}
+
+bool bool_field(Value const& j, char const* name, Where const& where, bool fallback)
+{
+    auto const* v = member(j, name);
+    if (!v)
+        return fallback;
+    if (!v->IsBool())
+        fail(where / name, "expected true or false");
+    return v->GetBool();
+}
+
+NodeIndex node_index(Value const& j, Where const& where)
+{
+    if (!j.IsUint())
+        fail(where, "expected a node index");
+    return j.GetUint();
+}
+
+Value const& array_field(Value const& j, char const* name, Where const& where, char const* expected)
+{
+    auto const& v = field(j, name, where);
+    if (!v.IsArray())
+        fail(where / name, expected);
+    return v;
+}
+
+std::u16string decode_string(Value const& j, Where const& where)
+{
+    if (j.IsString())
+        return utf8_to_utf16(string_of(j), where);
+    if (auto const* t = member(j, "t"); t && equals(*t, "string")) {
+        if (auto const* units = member(j, "u16"); units && units->IsArray()) {
+            std::u16string s;
+            for (rapidjson::SizeType i = 0; i < units->Size(); ++i) {
+                auto const& u = (*units)[i];
+                if (!u.IsUint() || u.GetUint() > 0xFFFF)
+                    fail(where / "u16", "expected UTF-16 code units (0-65535)");
+                s += static_cast<char16_t>(u.GetUint());
+            }
+            return s;
+        }
+    }
+    fail(where, "expected a string or {\"t\":\"string\",\"u16\":[...]}");
+}
+
+std::vector<std::uint8_t> unhex(Value const& j, Where const& where)
+{
+    if (!j.IsString())
+        fail(where, "expected a hex string");
+    auto const s = string_of(j);
     if (s.size() % 2)
-        throw ProtocolError(where, "expected an even number of hex digits");
+        fail(where, "expected an even number of hex digits");
     std::vector<std::uint8_t> out;
+    out.reserve(s.size() / 2);
     for (std::size_t i = 0; i < s.size(); i += 2) {
         unsigned v = 0;
         auto r = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
         if (r.ec != std::errc() || r.ptr != s.data() + i + 2)
-            throw ProtocolError(where, "expected hex digits");
+            fail(where, "expected hex digits");
         out.push_back(static_cast<std::uint8_t>(v));
     }
     return out;
 }
 
-json const& field(json const& j, char const* name, std::string const& where)
+GValue decode_value(Value const& j, Where const& where)
 {
-    if (!j.is_object() || !j.contains(name))
-        throw ProtocolError(where, std::string("expected a field \"") + name + "\"");
-    return j[name];
-}
-
-template<class T>
-T number_field(json const& j, char const* name, std::string const& where, T fallback)
-{
-    if (!j.contains(name))
-        return fallback;
-    auto const& v = j[name];
-    if (!v.is_number_unsigned())
-        throw ProtocolError(where + "/" + name, "expected a non-negative integer");
-    return v.get<T>();
-}
-
-bool bool_field(json const& j, char const* name, std::string const& where, bool fallback)
-{
-    if (!j.contains(name))
-        return fallback;
-    if (!j[name].is_boolean())
-        throw ProtocolError(where + "/" + name, "expected true or false");
-    return j[name].get<bool>();
-}
-
-NodeIndex node_index(json const& j, std::string const& where)
-{
-    if (!j.is_number_unsigned())
-        throw ProtocolError(where, "expected a node index");
-    return j.get<NodeIndex>();
-}
-
-json encode_getter(Getter const& g)
-{
-    static constexpr char const* kinds[] = { "delete", "define", "detach", "delete-entry" };
-    json effects = json::array();
-    for (auto const& e : g.effects) {
-        json je { { "kind", kinds[static_cast<int>(e.kind)] }, { "target", e.target } };
-        if (e.kind == GetterEffect::Kind::delete_property || e.kind == GetterEffect::Kind::define_property)
-            je["key"] = encode_string(e.key);
-        if (e.kind == GetterEffect::Kind::define_property)
-            je["value"] = encode_value(e.value);
-        if (e.kind == GetterEffect::Kind::delete_collection_entry)
-            je["entry"] = e.entry;
-        effects.push_back(std::move(je));
+    if (j.IsNull())
+        return Null {};
+    if (j.IsBool())
+        return j.GetBool();
+    if (j.IsNumber())
+        return j.GetDouble();
+    if (j.IsString())
+        return decode_string(j, where);
+    if (j.IsObject()) {
+        if (auto const* ref = member(j, "ref"))
+            return NodeRef { node_index(*ref, where / "ref") };
+        auto const* t = member(j, "t");
+        if (t && equals(*t, "undefined"))
+            return Undefined {};
+        if (t && equals(*t, "string"))
+            return decode_string(j, where);
+        if (t && equals(*t, "bigint")) {
+            auto const& v = field(j, "v", where);
+            if (!v.IsString())
+                fail(where / "v", "expected a decimal string");
+            return BigInt { std::string(string_of(v)) };
+        }
+        if (t && equals(*t, "number")) {
+            auto const& v = field(j, "v", where);
+            if (equals(v, "-0"))
+                return -0.0;
+            if (equals(v, "NaN"))
+                return std::numeric_limits<double>::quiet_NaN();
+            if (equals(v, "Infinity"))
+                return std::numeric_limits<double>::infinity();
+            if (equals(v, "-Infinity"))
+                return -std::numeric_limits<double>::infinity();
+            fail(where / "v", "expected \"-0\", \"NaN\", \"Infinity\" or \"-Infinity\"");
+        }
     }
-    return json { { "label", g.label }, { "effects", effects }, { "throws", g.throws }, { "result", encode_value(g.result) } };
+    fail(where, "expected a value (null, a boolean, a number, a string, {\"t\":...} or {\"ref\":N})");
 }
 
-Getter decode_getter(json const& j, std::string const& where)
+Getter decode_getter(Value const& j, Where const& where)
 {
     Getter g;
     g.label = number_field<std::uint32_t>(j, "label", where, 0);
     g.throws = bool_field(j, "throws", where, false);
-    if (j.contains("result"))
-        g.result = decode_value(j["result"], where + "/result");
-    if (j.contains("effects")) {
-        auto const& effects = j["effects"];
-        if (!effects.is_array())
-            throw ProtocolError(where + "/effects", "expected an array");
-        for (std::size_t i = 0; i < effects.size(); ++i) {
-            auto const w = where + "/effects/" + std::to_string(i);
-            auto const& je = effects[i];
+    if (auto const* result = member(j, "result"))
+        g.result = decode_value(*result, where / "result");
+    if (auto const* effects = member(j, "effects")) {
+        auto const we = where / "effects";
+        if (!effects->IsArray())
+            fail(we, "expected an array");
+        for (rapidjson::SizeType i = 0; i < effects->Size(); ++i) {
+            auto const w = we[i];
+            auto const& je = (*effects)[i];
             GetterEffect e;
-            auto const kind = field(je, "kind", w);
-            if (kind == "delete")
+            auto const& kind = field(je, "kind", w);
+            if (equals(kind, "delete"))
                 e.kind = GetterEffect::Kind::delete_property;
-            else if (kind == "define")
+            else if (equals(kind, "define"))
                 e.kind = GetterEffect::Kind::define_property;
-            else if (kind == "detach")
+            else if (equals(kind, "detach"))
                 e.kind = GetterEffect::Kind::detach;
-            else if (kind == "delete-entry")
+            else if (equals(kind, "delete-entry"))
                 e.kind = GetterEffect::Kind::delete_collection_entry;
             else
-                throw ProtocolError(w + "/kind", "expected delete, define, detach or delete-entry");
-            e.target = node_index(field(je, "target", w), w + "/target");
-            if (je.contains("key"))
-                e.key = decode_string(je["key"], w + "/key");
-            if (je.contains("value"))
-                e.value = decode_value(je["value"], w + "/value");
+                fail(w / "kind", "expected delete, define, detach or delete-entry");
+            e.target = node_index(field(je, "target", w), w / "target");
+            if (auto const* key = member(je, "key"))
+                e.key = decode_string(*key, w / "key");
+            if (auto const* value = member(je, "value"))
+                e.value = decode_value(*value, w / "value");
             e.entry = number_field<std::uint32_t>(je, "entry", w, 0);
             g.effects.push_back(std::move(e));
         }
@@ -235,396 +665,308 @@ Getter decode_getter(json const& j, std::string const& where)
     return g;
 }
 
-} // namespace
-
-json encode_value(GValue const& v)
+Node decode_node(Value const& jn, Where const& w)
 {
-    return std::visit(
-        [](auto const& x) -> json {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, Undefined>) {
-                return json { { "t", "undefined" } };
-            } else if constexpr (std::is_same_v<T, Null>) {
-                return nullptr;
-            } else if constexpr (std::is_same_v<T, bool>) {
-                return x;
-            } else if constexpr (std::is_same_v<T, double>) {
-                if (std::isnan(x))
-                    return json { { "t", "number" }, { "v", "NaN" } };
-                if (std::isinf(x))
-                    return json { { "t", "number" }, { "v", x < 0 ? "-Infinity" : "Infinity" } };
-                if (x == 0 && std::signbit(x))
-                    return json { { "t", "number" }, { "v", "-0" } };
-                return x;
-            } else if constexpr (std::is_same_v<T, BigInt>) {
-                return json { { "t", "bigint" }, { "v", x.decimal } };
-            } else if constexpr (std::is_same_v<T, std::u16string>) {
-                return encode_string(x);
-            } else {
-                return json { { "ref", x.node } };
-            }
-        },
-        v);
-}
-
-GValue decode_value(json const& j, std::string const& where)
-{
-    if (j.is_null())
-        return Null {};
-    if (j.is_boolean())
-        return j.get<bool>();
-    if (j.is_number())
-        return j.get<double>();
-    if (j.is_string())
-        return decode_string(j, where);
-    if (j.is_object()) {
-        if (j.contains("ref"))
-            return NodeRef { node_index(j["ref"], where + "/ref") };
-        auto const t = j.value("t", "");
-        if (t == "undefined")
-            return Undefined {};
-        if (t == "string")
-            return decode_string(j, where);
-        if (t == "bigint") {
-            auto const& v = field(j, "v", where);
-            if (!v.is_string())
-                throw ProtocolError(where + "/v", "expected a decimal string");
-            return BigInt { v.get<std::string>() };
-        }
-        if (t == "number") {
-            auto const v = field(j, "v", where);
-            if (v == "-0")
-                return -0.0;
-            if (v == "NaN")
-                return std::numeric_limits<double>::quiet_NaN();
-            if (v == "Infinity")
-                return std::numeric_limits<double>::infinity();
-            if (v == "-Infinity")
-                return -std::numeric_limits<double>::infinity();
-            throw ProtocolError(where + "/v", "expected \"-0\", \"NaN\", \"Infinity\" or \"-Infinity\"");
+    Node n;
+    auto const& kind = field(jn, "kind", w);
+    auto const parsed = kind.IsString() ? node_kind_from_name(std::string(string_of(kind))) : std::nullopt;
+    if (!parsed)
+        fail(w / "kind", "expected a node kind (Object, Array, Map, ...; see docs/protocol.md)");
+    n.kind = *parsed;
+    if (auto const* props = member(jn, "props")) {
+        auto const wps = w / "props";
+        if (!props->IsArray())
+            fail(wps, "expected an array");
+        n.properties.reserve(props->Size());
+        for (rapidjson::SizeType k = 0; k < props->Size(); ++k) {
+            auto const wp = wps[k];
+            auto const& jp = (*props)[k];
+            Property p;
+            if (auto const* symbol = member(jp, "symbol"))
+                p.symbol = node_index(*symbol, wp / "symbol");
+            else
+                p.key = decode_string(field(jp, "key", wp), wp / "key");
+            if (auto const* getter = member(jp, "getter"))
+                p.getter = decode_getter(*getter, wp / "getter");
+            else if (auto const* value = member(jp, "value"))
+                p.value = decode_value(*value, wp / "value");
+            p.enumerable = bool_field(jp, "enumerable", wp, true);
+            n.properties.push_back(std::move(p));
         }
     }
-    throw ProtocolError(where, "expected a value (null, a boolean, a number, a string, {\"t\":...} or {\"ref\":N})");
-}
-
-json encode_graph(Graph const& g)
-{
-    json nodes = json::array();
-    for (auto const& n : g.nodes) {
-        json j { { "kind", node_kind_name(n.kind) } };
-        if (!n.properties.empty()) {
-            json props = json::array();
-            for (auto const& p : n.properties) {
-                json jp;
-                if (p.symbol)
-                    jp["symbol"] = *p.symbol;
-                else
-                    jp["key"] = encode_string(p.key);
-                if (p.getter)
-                    jp["getter"] = encode_getter(*p.getter);
-                else
-                    jp["value"] = encode_value(p.value);
-                if (!p.enumerable)
-                    jp["enumerable"] = false;
-                props.push_back(std::move(jp));
-            }
-            j["props"] = std::move(props);
-        }
-        switch (n.kind) {
-        case NodeKind::boolean_object:
-        case NodeKind::number_object:
-        case NodeKind::bigint_object:
-        case NodeKind::string_object: j["primitive"] = encode_value(n.primitive); break;
-        case NodeKind::date: j["date"] = encode_value(n.date_value); break;
-        case NodeKind::regexp:
-            j["source"] = encode_string(n.source);
-            j["flags"] = n.flags;
-            j["lastIndex"] = encode_value(n.last_index);
-            break;
-        case NodeKind::array_buffer:
-        case NodeKind::shared_array_buffer:
-            j["bytes"] = hex(n.bytes);
-            j["byteLength"] = n.byte_length;
-            if (n.max_byte_length)
-                j["maxByteLength"] = *n.max_byte_length;
-            if (n.detached)
-                j["detached"] = true;
-            if (n.detach_key)
-                j["detachKey"] = true;
-            break;
-        case NodeKind::typed_array:
-        case NodeKind::data_view:
-            j["buffer"] = n.buffer;
-            j["viewType"] = n.view_type;
-            j["byteOffset"] = n.byte_offset;
-            j["length"] = n.length ? json(*n.length) : json(nullptr);
-            break;
-        case NodeKind::array: j["arrayLength"] = n.array_length; break;
-        case NodeKind::map: {
-            json entries = json::array();
-            for (auto const& [k, v] : n.map_entries)
-                entries.push_back(json::array({ encode_value(k), encode_value(v) }));
-            j["mapEntries"] = std::move(entries);
-            break;
-        }
-        case NodeKind::set: {
-            json entries = json::array();
-            for (auto const& v : n.set_entries)
-                entries.push_back(encode_value(v));
-            j["setEntries"] = std::move(entries);
-            break;
-        }
-        case NodeKind::error:
-            j["errorPrototype"] = n.error_prototype;
-            j["stack"] = encode_string(n.stack);
-            break;
-        case NodeKind::message_port:
-            j["portId"] = n.port_id;
-            if (n.detached)
-                j["detached"] = true;
-            break;
-        case NodeKind::image_bitmap:
-            j["width"] = n.width;
-            j["height"] = n.height;
-            j["originClean"] = n.origin_clean;
-            if (n.detached)
-                j["detached"] = true;
-            break;
-        case NodeKind::dom_exception:
-            j["name"] = encode_string(n.name);
-            j["message"] = encode_string(n.message);
-            break;
-        case NodeKind::symbol: j["description"] = encode_string(n.source); break;
-        default: break;
-        }
-        nodes.push_back(std::move(j));
+    if (auto const* primitive = member(jn, "primitive"))
+        n.primitive = decode_value(*primitive, w / "primitive");
+    if (auto const* date = member(jn, "date")) {
+        auto const d = decode_value(*date, w / "date");
+        if (!std::holds_alternative<double>(d))
+            fail(w / "date", "expected a number");
+        n.date_value = std::get<double>(d);
     }
-    return json { { "root", encode_value(g.root) }, { "nodes", nodes } };
+    if (auto const* source = member(jn, "source"))
+        n.source = decode_string(*source, w / "source");
+    if (auto const* description = member(jn, "description"))
+        n.source = decode_string(*description, w / "description");
+    if (auto const* flags = member(jn, "flags")) {
+        if (!flags->IsString())
+            fail(w / "flags", "expected a string");
+        n.flags = string_of(*flags);
+    }
+    if (auto const* last_index = member(jn, "lastIndex")) {
+        auto const li = decode_value(*last_index, w / "lastIndex");
+        n.last_index = std::holds_alternative<double>(li) ? std::get<double>(li) : 0;
+    }
+    if (auto const* bytes = member(jn, "bytes"))
+        n.bytes = unhex(*bytes, w / "bytes");
+    n.byte_length = number_field<std::uint64_t>(jn, "byteLength", w, n.bytes.size());
+    if (member(jn, "maxByteLength"))
+        n.max_byte_length = number_field<std::uint64_t>(jn, "maxByteLength", w, 0);
+    n.detached = bool_field(jn, "detached", w, false);
+    n.detach_key = bool_field(jn, "detachKey", w, false);
+    if (n.kind == NodeKind::typed_array || n.kind == NodeKind::data_view) {
+        n.buffer = node_index(field(jn, "buffer", w), w / "buffer");
+        auto const& vt = field(jn, "viewType", w);
+        if (!vt.IsString())
+            fail(w / "viewType", "expected \"DataView\" or a typed array name");
+        n.view_type = string_of(vt);
+        n.byte_offset = number_field<std::uint64_t>(jn, "byteOffset", w, 0);
+        if (auto const* length = member(jn, "length"); length && !length->IsNull())
+            n.length = number_field<std::uint64_t>(jn, "length", w, 0);
+    }
+    n.array_length = number_field<std::uint32_t>(jn, "arrayLength", w, 0);
+    if (auto const* entries = member(jn, "mapEntries")) {
+        auto const wes = w / "mapEntries";
+        if (!entries->IsArray())
+            fail(wes, "expected [[key, value], ...]");
+        for (rapidjson::SizeType k = 0; k < entries->Size(); ++k) {
+            auto const we = wes[k];
+            auto const& e = (*entries)[k];
+            if (!e.IsArray() || e.Size() != 2)
+                fail(we, "expected [key, value]");
+            auto key = decode_value(e[0], we[0]);
+            n.map_entries.emplace_back(std::move(key), decode_value(e[1], we[1]));
+        }
+    }
+    if (auto const* entries = member(jn, "setEntries")) {
+        auto const wes = w / "setEntries";
+        if (!entries->IsArray())
+            fail(wes, "expected an array");
+        for (rapidjson::SizeType k = 0; k < entries->Size(); ++k)
+            n.set_entries.push_back(decode_value((*entries)[k], wes[k]));
+    }
+    if (auto const* prototype = member(jn, "errorPrototype")) {
+        if (!prototype->IsString())
+            fail(w / "errorPrototype", "expected a string");
+        n.error_prototype = string_of(*prototype);
+    }
+    if (auto const* stack = member(jn, "stack"))
+        n.stack = decode_string(*stack, w / "stack");
+    n.port_id = number_field<std::uint32_t>(jn, "portId", w, 0);
+    if (auto const* name = member(jn, "name"))
+        n.name = decode_string(*name, w / "name");
+    if (auto const* message = member(jn, "message"))
+        n.message = decode_string(*message, w / "message");
+    n.width = number_field<std::uint32_t>(jn, "width", w, 0);
+    n.height = number_field<std::uint32_t>(jn, "height", w, 0);
+    n.origin_clean = bool_field(jn, "originClean", w, true);
+    return n;
 }
 
-Graph decode_graph(json const& j, std::string const& where)
+Graph decode_graph(Value const& j, Where const& where)
 {
     Graph g;
-    g.root = decode_value(field(j, "root", where), where + "/root");
-    auto const& nodes = field(j, "nodes", where);
-    if (!nodes.is_array())
-        throw ProtocolError(where + "/nodes", "expected an array of nodes");
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        auto const w = where + "/nodes/" + std::to_string(i);
-        auto const& jn = nodes[i];
-        Node n;
-        auto const& kind = field(jn, "kind", w);
-        auto const parsed = kind.is_string() ? node_kind_from_name(kind.get<std::string>()) : std::nullopt;
-        if (!parsed)
-            throw ProtocolError(w + "/kind", "expected a node kind (Object, Array, Map, ...; see docs/protocol.md)");
-        n.kind = *parsed;
-        if (jn.contains("props")) {
-            auto const& props = jn["props"];
-            if (!props.is_array())
-                throw ProtocolError(w + "/props", "expected an array");
-            for (std::size_t k = 0; k < props.size(); ++k) {
-                auto const wp = w + "/props/" + std::to_string(k);
-                auto const& jp = props[k];
-                Property p;
-                if (jp.contains("symbol"))
-                    p.symbol = node_index(jp["symbol"], wp + "/symbol");
-                else
-                    p.key = decode_string(field(jp, "key", wp), wp + "/key");
-                if (jp.contains("getter"))
-                    p.getter = decode_getter(jp["getter"], wp + "/getter");
-                else if (jp.contains("value"))
-                    p.value = decode_value(jp["value"], wp + "/value");
-                p.enumerable = bool_field(jp, "enumerable", wp, true);
-                n.properties.push_back(std::move(p));
-            }
-        }
-        if (jn.contains("primitive"))
-            n.primitive = decode_value(jn["primitive"], w + "/primitive");
-        if (jn.contains("date")) {
-            auto const d = decode_value(jn["date"], w + "/date");
-            if (!std::holds_alternative<double>(d))
-                throw ProtocolError(w + "/date", "expected a number");
-            n.date_value = std::get<double>(d);
-        }
-        if (jn.contains("source"))
-            n.source = decode_string(jn["source"], w + "/source");
-        if (jn.contains("description"))
-            n.source = decode_string(jn["description"], w + "/description");
-        if (jn.contains("flags"))
-            n.flags = jn["flags"].is_string() ? jn["flags"].get<std::string>() : throw ProtocolError(w + "/flags", "expected a string");
-        if (jn.contains("lastIndex")) {
-            auto const li = decode_value(jn["lastIndex"], w + "/lastIndex");
-            n.last_index = std::holds_alternative<double>(li) ? std::get<double>(li) : 0;
-        }
-        if (jn.contains("bytes"))
-            n.bytes = unhex(jn["bytes"], w + "/bytes");
-        n.byte_length = number_field<std::uint64_t>(jn, "byteLength", w, n.bytes.size());
-        if (jn.contains("maxByteLength"))
-            n.max_byte_length = number_field<std::uint64_t>(jn, "maxByteLength", w, 0);
-        n.detached = bool_field(jn, "detached", w, false);
-        n.detach_key = bool_field(jn, "detachKey", w, false);
-        if (n.kind == NodeKind::typed_array || n.kind == NodeKind::data_view) {
-            n.buffer = node_index(field(jn, "buffer", w), w + "/buffer");
-            auto const& vt = field(jn, "viewType", w);
-            if (!vt.is_string())
-                throw ProtocolError(w + "/viewType", "expected \"DataView\" or a typed array name");
-            n.view_type = vt.get<std::string>();
-            n.byte_offset = number_field<std::uint64_t>(jn, "byteOffset", w, 0);
-            if (jn.contains("length") && !jn["length"].is_null())
-                n.length = number_field<std::uint64_t>(jn, "length", w, 0);
-        }
-        n.array_length = number_field<std::uint32_t>(jn, "arrayLength", w, 0);
-        if (jn.contains("mapEntries")) {
-            auto const& entries = jn["mapEntries"];
-            if (!entries.is_array())
-                throw ProtocolError(w + "/mapEntries", "expected [[key, value], ...]");
-            for (std::size_t k = 0; k < entries.size(); ++k) {
-                auto const we = w + "/mapEntries/" + std::to_string(k);
-                if (!entries[k].is_array() || entries[k].size() != 2)
-                    throw ProtocolError(we, "expected [key, value]");
-                n.map_entries.emplace_back(decode_value(entries[k][0], we + "/0"), decode_value(entries[k][1], we + "/1"));
-            }
-        }
-        if (jn.contains("setEntries")) {
-            auto const& entries = jn["setEntries"];
-            if (!entries.is_array())
-                throw ProtocolError(w + "/setEntries", "expected an array");
-            for (std::size_t k = 0; k < entries.size(); ++k)
-                n.set_entries.push_back(decode_value(entries[k], w + "/setEntries/" + std::to_string(k)));
-        }
-        if (jn.contains("errorPrototype"))
-            n.error_prototype = jn["errorPrototype"].is_string() ? jn["errorPrototype"].get<std::string>()
-                                                                : throw ProtocolError(w + "/errorPrototype", "expected a string");
-        if (jn.contains("stack"))
-            n.stack = decode_string(jn["stack"], w + "/stack");
-        n.port_id = number_field<std::uint32_t>(jn, "portId", w, 0);
-        if (jn.contains("name"))
-            n.name = decode_string(jn["name"], w + "/name");
-        if (jn.contains("message"))
-            n.message = decode_string(jn["message"], w + "/message");
-        n.width = number_field<std::uint32_t>(jn, "width", w, 0);
-        n.height = number_field<std::uint32_t>(jn, "height", w, 0);
-        n.origin_clean = bool_field(jn, "originClean", w, true);
-        g.nodes.push_back(std::move(n));
-    }
+    g.root = decode_value(field(j, "root", where), where / "root");
+    auto const& nodes = array_field(j, "nodes", where, "expected an array of nodes");
+    auto const wn = where / "nodes";
+    g.nodes.reserve(nodes.Size());
+    for (rapidjson::SizeType i = 0; i < nodes.Size(); ++i)
+        g.nodes.push_back(decode_node(nodes[i], wn[i]));
     // References must stay inside the graph.
     auto check = [&](GValue const& v, std::string const& what) {
         if (auto const* r = std::get_if<NodeRef>(&v); r && r->node >= g.nodes.size())
-            throw ProtocolError(where, what + " refers to node " + std::to_string(r->node) + ", but there are "
-                    + std::to_string(g.nodes.size()) + " nodes");
+            fail(where, what + " refers to node " + std::to_string(r->node) + ", but there are " + std::to_string(g.nodes.size()) + " nodes");
     };
     check(g.root, "the root");
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         auto const& n = g.nodes[i];
-        auto const at = "node " + std::to_string(i);
+        auto const at = [i] { return "node " + std::to_string(i); };
+        auto check_at = [&](GValue const& v) {
+            if (auto const* r = std::get_if<NodeRef>(&v); r && r->node >= g.nodes.size())
+                check(v, at());
+        };
         for (auto const& p : n.properties) {
-            check(p.value, at);
+            check_at(p.value);
             if (p.symbol && *p.symbol >= g.nodes.size())
-                throw ProtocolError(where, at + " has a symbol key that is not a node");
+                fail(where, at() + " has a symbol key that is not a node");
         }
         for (auto const& [k, v] : n.map_entries) {
-            check(k, at);
-            check(v, at);
+            check_at(k);
+            check_at(v);
         }
         for (auto const& v : n.set_entries)
-            check(v, at);
-        check(n.primitive, at);
+            check_at(v);
+        check_at(n.primitive);
         if ((n.kind == NodeKind::typed_array || n.kind == NodeKind::data_view) && n.buffer >= g.nodes.size())
-            throw ProtocolError(where, at + " views a buffer that is not a node");
+            fail(where, at() + " views a buffer that is not a node");
     }
     return g;
 }
 
-json encode_scenario(Scenario const& s)
-{
-    if (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel)
-        throw ProtocolError("/mode", std::string("the mode \"") + pass_mode_name(s.mode) + "\" runs on the model only");
-    json transfer = json::array();
-    for (auto const& t : s.transfer)
-        transfer.push_back(encode_value(t));
-    return json { { "graph", encode_graph(s.graph) }, { "transfer", transfer },
-        { "mode", s.mode == PassMode::message_channel ? "messageChannel" : "structuredClone" } };
-}
-
-Scenario decode_scenario(json const& j, std::string const& where)
+Scenario decode_scenario_value(Value const& j, Where const& where)
 {
     Scenario s;
-    s.graph = decode_graph(field(j, "graph", where), where + "/graph");
-    auto const& transfer = field(j, "transfer", where);
-    if (!transfer.is_array())
-        throw ProtocolError(where + "/transfer", "expected an array");
-    for (std::size_t i = 0; i < transfer.size(); ++i)
-        s.transfer.push_back(decode_value(transfer[i], where + "/transfer/" + std::to_string(i)));
+    s.graph = decode_graph(field(j, "graph", where), where / "graph");
+    auto const& transfer = array_field(j, "transfer", where, "expected an array");
+    auto const wt = where / "transfer";
+    for (rapidjson::SizeType i = 0; i < transfer.Size(); ++i)
+        s.transfer.push_back(decode_value(transfer[i], wt[i]));
     auto const& mode = field(j, "mode", where);
-    if (mode == "messageChannel")
+    if (equals(mode, "messageChannel"))
         s.mode = PassMode::message_channel;
-    else if (mode != "structuredClone")
-        throw ProtocolError(where + "/mode", "expected \"structuredClone\" or \"messageChannel\"");
+    else if (!equals(mode, "structuredClone"))
+        fail(where / "mode", "expected \"structuredClone\" or \"messageChannel\"");
     return s;
 }
 
-json encode_observation(Observation const& o)
-{
-    json transferables = json::array();
-    for (auto const& t : o.transferables)
-        transferables.push_back(json { { "node", t.node }, { "detached", t.detached }, { "byteLength", t.byte_length } });
-    json j { { "threw", o.threw }, { "transferables", transferables }, { "getterCalls", o.getter_calls } };
-    if (o.threw) {
-        j["error"] = json { { "name", o.error_name }, { "domException", o.error_is_dom_exception } };
-        if (o.error_name == "user value")
-            j["thrownValue"] = encode_value(o.thrown_value);
-    } else {
-        j["result"] = encode_graph(o.result);
-    }
-    return j;
-}
-
-Observation decode_observation(json const& j, std::string const& where)
+Observation decode_observation_value(Value const& j, Where const& where)
 {
     Observation o;
     auto const& threw = field(j, "threw", where);
-    if (!threw.is_boolean())
-        throw ProtocolError(where + "/threw", "expected true or false");
-    o.threw = threw.get<bool>();
+    if (!threw.IsBool())
+        fail(where / "threw", "expected true or false");
+    o.threw = threw.GetBool();
     if (o.threw) {
         auto const& error = field(j, "error", where);
-        auto const& name = field(error, "name", where + "/error");
-        if (!name.is_string())
-            throw ProtocolError(where + "/error/name", "expected a string");
-        o.error_name = name.get<std::string>();
-        o.error_is_dom_exception = bool_field(error, "domException", where + "/error", false);
-        if (j.contains("thrownValue")) {
-            o.thrown_value = decode_value(j["thrownValue"], where + "/thrownValue");
+        auto const we = where / "error";
+        auto const& name = field(error, "name", we);
+        if (!name.IsString())
+            fail(we / "name", "expected a string");
+        o.error_name = string_of(name);
+        o.error_is_dom_exception = bool_field(error, "domException", we, false);
+        if (auto const* thrown = member(j, "thrownValue")) {
+            o.thrown_value = decode_value(*thrown, where / "thrownValue");
             if (std::holds_alternative<NodeRef>(o.thrown_value))
-                throw ProtocolError(where + "/thrownValue", "expected a primitive");
+                fail(where / "thrownValue", "expected a primitive");
         }
     } else {
-        o.result = decode_graph(field(j, "result", where), where + "/result");
+        o.result = decode_graph(field(j, "result", where), where / "result");
     }
-    if (j.contains("transferables")) {
-        auto const& ts = j["transferables"];
-        if (!ts.is_array())
-            throw ProtocolError(where + "/transferables", "expected an array");
-        for (std::size_t i = 0; i < ts.size(); ++i) {
-            auto const w = where + "/transferables/" + std::to_string(i);
+    if (auto const* ts = member(j, "transferables")) {
+        auto const wts = where / "transferables";
+        if (!ts->IsArray())
+            fail(wts, "expected an array");
+        for (rapidjson::SizeType i = 0; i < ts->Size(); ++i) {
+            auto const w = wts[i];
+            auto const& jt = (*ts)[i];
             TransferableState t;
-            t.node = node_index(field(ts[i], "node", w), w + "/node");
-            t.detached = bool_field(ts[i], "detached", w, false);
-            t.byte_length = number_field<std::uint64_t>(ts[i], "byteLength", w, 0);
+            t.node = node_index(field(jt, "node", w), w / "node");
+            t.detached = bool_field(jt, "detached", w, false);
+            t.byte_length = number_field<std::uint64_t>(jt, "byteLength", w, 0);
             o.transferables.push_back(t);
         }
     }
-    if (j.contains("getterCalls")) {
-        auto const& calls = j["getterCalls"];
-        if (!calls.is_array())
-            throw ProtocolError(where + "/getterCalls", "expected an array of getter labels");
-        for (std::size_t i = 0; i < calls.size(); ++i) {
-            if (!calls[i].is_number_unsigned())
-                throw ProtocolError(where + "/getterCalls/" + std::to_string(i), "expected a getter label");
-            o.getter_calls.push_back(calls[i].get<std::uint32_t>());
+    if (auto const* calls = member(j, "getterCalls")) {
+        auto const wc = where / "getterCalls";
+        if (!calls->IsArray())
+            fail(wc, "expected an array of getter labels");
+        for (rapidjson::SizeType i = 0; i < calls->Size(); ++i) {
+            if (!(*calls)[i].IsUint())
+                fail(wc[i], "expected a getter label");
+            o.getter_calls.push_back((*calls)[i].GetUint());
         }
     }
     return o;
+}
+
+} // namespace
+
+std::string encode_scenario(Scenario const& s)
+{
+    Encoder e;
+    e.scenario(s);
+    return e.take();
+}
+
+std::string encode_observation(Observation const& o)
+{
+    Encoder e;
+    e.observation(o);
+    return e.take();
+}
+
+std::string encode_run_request(std::uint64_t id, std::span<Scenario const> scenarios)
+{
+    Encoder e(64 + 1024 * scenarios.size());
+    e.begin_object();
+    e.key("pmconf");
+    e.string(std::string_view("run"));
+    e.key("id");
+    e.uint(id);
+    e.key("scenarios");
+    e.begin_array();
+    for (auto const& s : scenarios)
+        e.scenario(s);
+    e.end_array();
+    e.end_object();
+    return e.take();
+}
+
+std::string encode_observations_reply(std::uint64_t id, std::span<Observation const> observations)
+{
+    Encoder e(64 + 1024 * observations.size());
+    e.begin_object();
+    e.key("pmconf");
+    e.string(std::string_view("observations"));
+    e.key("id");
+    e.uint(id);
+    e.key("observations");
+    e.begin_array();
+    for (auto const& o : observations)
+        e.observation(o);
+    e.end_array();
+    e.end_object();
+    return e.take();
+}
+
+Scenario decode_scenario(std::string_view text, std::string const& where)
+{
+    rapidjson::Document d;
+    parse(d, text);
+    return decode_scenario_value(d, Where { nullptr, nullptr, 0, &where });
+}
+
+Observation decode_observation(std::string_view text, std::string const& where)
+{
+    rapidjson::Document d;
+    parse(d, text);
+    return decode_observation_value(d, Where { nullptr, nullptr, 0, &where });
+}
+
+Reply decode_reply(std::string_view line)
+{
+    rapidjson::Document d;
+    parse(d, line);
+    Reply reply;
+    if (auto const* kind = member(d, "pmconf"); kind && kind->IsString())
+        reply.kind = string_of(*kind);
+    if (auto const* id = member(d, "id")) {
+        reply.has_id = true;
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        id->Accept(writer);
+        reply.id = std::string(buffer.GetString(), buffer.GetSize());
+    }
+    if (auto const* message = member(d, "message"); message && message->IsString())
+        reply.message = string_of(*message);
+    if (auto const* observations = member(d, "observations"); observations && observations->IsArray()) {
+        reply.has_observations = true;
+        std::string const root;
+        Where const top { nullptr, nullptr, 0, &root };
+        auto const wo = top / "observations";
+        reply.observations.reserve(observations->Size());
+        for (rapidjson::SizeType i = 0; i < observations->Size(); ++i)
+            reply.observations.push_back(decode_observation_value((*observations)[i], wo[i]));
+    }
+    return reply;
 }
 
 } // namespace pmconf::conformance::protocol
