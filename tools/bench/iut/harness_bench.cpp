@@ -10,7 +10,8 @@
 //   encode   the Scenario as a protocol line (batches of 100)
 //   decode   a reply line (batches of 100) back into Observations
 //   compare  the comparator on a decoded Observation and the model's
-// Counters: us_per_case, and nodes_per_case (the value graph's nodes, as pmconf counts them).
+// Counters: us_per_case, nodes_per_case (the value graph's objects, as pmconf counts them) and
+// values_per_case (objects + properties + Map and Set entries).
 //
 // At 100k cases/s against an IUT, the harness has 10 us a case on its core.
 
@@ -44,6 +45,7 @@ struct CaseSet {
     std::vector<std::string> request_lines;
     std::vector<std::string> reply_lines;
     double nodes = 0;
+    double values = 0;
 };
 
 ConformanceProperty const& bench_property()
@@ -76,6 +78,15 @@ std::vector<Observation> decode_reply(std::string const& line) { return protocol
 
 double count_nodes(Scenario const& s) { return static_cast<double>(s.graph.nodes.size()); }
 
+// Objects, plus every property, Map entry and Set entry: the values a clone copies.
+double count_values(Scenario const& s)
+{
+    double n = 0;
+    for (auto const& node : s.graph.nodes)
+        n += 1 + static_cast<double>(node.properties.size() + node.map_entries.size() + node.set_entries.size());
+    return n;
+}
+
 CaseSet const& case_set(int max_size)
 {
     static std::map<int, CaseSet> sets;
@@ -89,12 +100,14 @@ CaseSet const& case_set(int max_size)
         set.scenarios.push_back(draw(gen, property.profile, i, max_size));
         set.references.push_back(run_on_model(set.scenarios.back()));
         set.nodes += count_nodes(set.scenarios.back());
+        set.values += count_values(set.scenarios.back());
     }
     for (std::size_t first = 0; first < set.scenarios.size(); first += batch) {
         set.request_lines.push_back(request_line(set.scenarios, first, batch, static_cast<int>(first)));
         set.reply_lines.push_back(reply_line(set.references, first, batch, static_cast<int>(first)));
     }
     set.nodes /= cases_per_set;
+    set.values /= cases_per_set;
     return set;
 }
 
@@ -103,6 +116,7 @@ void finish(benchmark::State& state, CaseSet const& set, double cases)
     state.SetItemsProcessed(static_cast<std::int64_t>(cases));
     state.counters["us_per_case"] = benchmark::Counter(cases * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["nodes_per_case"] = set.nodes;
+    state.counters["values_per_case"] = set.values;
 }
 
 void BM_Draw(benchmark::State& state)
@@ -197,12 +211,12 @@ void BM_Case(benchmark::State& state)
     finish(state, set, static_cast<double>(state.iterations() * batch));
 }
 
-BENCHMARK(BM_Draw)->Arg(10)->Arg(300);
-BENCHMARK(BM_Model)->Arg(10)->Arg(300);
-BENCHMARK(BM_Encode)->Arg(10)->Arg(300);
-BENCHMARK(BM_Decode)->Arg(10)->Arg(300);
-BENCHMARK(BM_Compare)->Arg(10)->Arg(300);
-BENCHMARK(BM_Case)->Arg(10)->Arg(300);
+BENCHMARK(BM_Draw)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
+BENCHMARK(BM_Model)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
+BENCHMARK(BM_Encode)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
+BENCHMARK(BM_Decode)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
+BENCHMARK(BM_Compare)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
+BENCHMARK(BM_Case)->Arg(10)->Arg(30)->Arg(100)->Arg(300);
 
 } // namespace
 
