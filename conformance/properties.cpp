@@ -296,43 +296,58 @@ private:
     }
 
     // Runs *cases* one at a time after a batch crashed or hung: which case did it? A case whose run
-    // fails is run once more, alone, in a fresh process; if it fails the same way again, the
-    // failure is its Observation. Otherwise the failure is the IUT's, and recorded as an error.
-    std::optional<std::vector<Observation>> run_singly(std::vector<Case> const& cases, std::string const& context)
+    // fails must fail alone in a fresh process to count: the first case after a failure (the IUT
+    // restarts after every crash or hang) already ran so; any other is run once more, after the
+    // restart its failure caused. If it fails the same way, the failure is its Observation;
+    // otherwise the failure is the IUT's, and recorded as an error.
+    // With *enough*, the run stops at the first case for which it says so: fewer Observations come
+    // back (shrinking wants only the first candidate that keeps the deviation, and each crash or
+    // hang after it would cost a restart or a timeout twice).
+    using Enough = std::function<bool(Case const&, Observation const&)>;
+
+    std::optional<std::vector<Observation>> run_singly(std::vector<Case> const& cases, std::string const& context, Enough const& enough)
     {
         std::vector<Observation> observations;
+        bool fresh = true; // the IUT restarts for the first case: the batch before it failed
         for (auto const& c : cases) {
+            if (enough && !observations.empty() && enough(cases[observations.size() - 1], observations.back()))
+                break;
             std::optional<IutFailure> failure;
             m_iut.submit({ c.scenario });
             auto one = receive(1, failure);
             if (one) {
                 observations.push_back(std::move(one->front()));
+                fresh = false;
                 continue;
             }
             if (!scenario_specific(*failure)) {
                 record_error(*failure, context);
                 return std::nullopt;
             }
-            std::optional<IutFailure> again;
-            m_iut.submit({ c.scenario });
-            auto second = receive(1, again);
-            if (second || !scenario_specific(*again) || again->how != failure->how) {
-                record_error(*failure, context + "; run alone in a fresh process, the case that did it did not do it again");
+            if (!fresh) {
+                std::optional<IutFailure> again;
+                m_iut.submit({ c.scenario });
+                auto second = receive(1, again);
+                if (second || !scenario_specific(*again) || again->how != failure->how) {
+                    record_error(*failure, context + "; run alone in a fresh process, the case that did it did not do it again");
+                    return std::nullopt;
+                }
+                failure = std::move(again);
+            }
+            fresh = true;
+            m_outcome.stderr_tail += failure->stderr_tail;
+            if (failure->kind == IutFailure::Kind::timed_out && ++m_hangs > max_hangs) {
+                record_error(*failure, context + "; the IUT hung on " + std::to_string(m_hangs)
+                    + " cases of this property, each costing a timeout: the property stops here");
                 return std::nullopt;
             }
-            m_outcome.stderr_tail += again->stderr_tail;
-            if (again->kind == IutFailure::Kind::timed_out && ++m_hangs > max_hangs) {
-                record_error(*again, context + "; the IUT hung on " + std::to_string(m_hangs)
-                    + " cases of this property, each costing a timeout twice: the property stops here");
-                return std::nullopt;
-            }
-            observations.push_back(failure_observation(*again));
+            observations.push_back(failure_observation(*failure));
         }
         return observations;
     }
 
     // Runs a batch to the end: one reply, or, after a crash or hang, one Observation per case.
-    std::optional<std::vector<Observation>> evaluate(std::vector<Case> const& cases, std::string const& context)
+    std::optional<std::vector<Observation>> evaluate(std::vector<Case> const& cases, std::string const& context, Enough const& enough = { })
     {
         std::vector<Scenario> scenarios;
         scenarios.reserve(cases.size());
@@ -347,7 +362,7 @@ private:
             record_error(*failure, context);
             return std::nullopt;
         }
-        return run_singly(cases, context);
+        return run_singly(cases, context, enough);
     }
 
     void judge(Case&& c, Observation&& observed)
@@ -419,7 +434,7 @@ private:
                     for (auto& c : lost)
                         batch.push_back(std::move(c));
                 in_flight.clear();
-                observations = run_singly(batch, context);
+                observations = run_singly(batch, context, { });
                 if (!observations)
                     return;
             } else if (!observations) {
@@ -446,7 +461,11 @@ private:
         Observation best_observed = std::move(f.observed);
         Difference best_difference = std::move(f.difference);
         int evaluations = 0;
-        constexpr std::size_t chunk_size = 16;
+        // Candidates go 16 to a batch; a crash or a hang is shrunk one candidate at a time, since a
+        // batch that holds a crashing candidate costs a restart before the candidates are run
+        // one by one anyway.
+        bool const failure_signature = f.observed.threw && f.observed.error_name.starts_with("(the IUT ");
+        std::size_t const chunk_size = failure_signature ? 1 : 16;
         bool improved = true;
         auto const shrink_started = std::chrono::steady_clock::now();
         auto const in_budget = [&] {
@@ -474,10 +493,14 @@ private:
                 if (chunk.empty())
                     break;
                 evaluations += static_cast<int>(chunk.size());
-                auto observations = evaluate(chunk, " (while shrinking " + f.signature + ")");
+                auto const keeps_the_deviation = [&](Case const& c, Observation const& o) {
+                    auto const difference = compare_observations(c.reference, o);
+                    return difference && difference->signature() == f.signature;
+                };
+                auto observations = evaluate(chunk, " (while shrinking " + f.signature + ")", keeps_the_deviation);
                 if (!observations)
                     break;
-                for (std::size_t k = 0; k < chunk.size(); ++k) {
+                for (std::size_t k = 0; k < observations->size(); ++k) {
                     auto difference = compare_observations(chunk[k].reference, (*observations)[k]);
                     if (difference && difference->signature() == f.signature) {
                         current = chunk[k].recipe;
