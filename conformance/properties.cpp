@@ -305,7 +305,10 @@ private:
     // hang after it would cost a restart or a timeout twice).
     using Enough = std::function<bool(Case const&, Observation const&)>;
 
-    std::optional<std::vector<Observation>> run_singly(std::vector<Case> const& cases, std::string const& context, Enough const& enough)
+    // While *searching*, more than max_hangs hangs end the run (and the search) early: fewer
+    // Observations come back.
+    std::optional<std::vector<Observation>> run_singly(std::vector<Case> const& cases, std::string const& context, Enough const& enough,
+        bool searching = false)
     {
         std::vector<Observation> observations;
         bool fresh = true; // the IUT restarts for the first case: the batch before it failed
@@ -336,12 +339,14 @@ private:
             }
             fresh = true;
             m_outcome.stderr_tail += failure->stderr_tail;
-            if (failure->kind == IutFailure::Kind::timed_out && ++m_hangs > max_hangs) {
-                record_error(*failure, context + "; the IUT hung on " + std::to_string(m_hangs)
-                    + " cases of this property, each costing a timeout: the property stops here");
-                return std::nullopt;
-            }
             observations.push_back(failure_observation(*failure));
+            // Hangs cost a timeout each: past a few, the search ends early (not an error: the hang
+            // is a deviation like any other, and what was found is reported).
+            if (searching && failure->kind == IutFailure::Kind::timed_out && ++m_hangs > max_hangs) {
+                m_outcome.search_note = "the search ended at case " + std::to_string(c.index) + " of " + std::to_string(m_params.max_success)
+                    + ": the IUT hung on " + std::to_string(m_hangs) + " cases, each costing a timeout";
+                break;
+            }
         }
         return observations;
     }
@@ -434,9 +439,14 @@ private:
                     for (auto& c : lost)
                         batch.push_back(std::move(c));
                 in_flight.clear();
-                observations = run_singly(batch, context, { });
+                observations = run_singly(batch, context, { }, true);
                 if (!observations)
                     return;
+                if (!m_outcome.search_note.empty()) {
+                    for (std::size_t k = 0; k < observations->size(); ++k)
+                        judge(std::move(batch[k]), std::move((*observations)[k]));
+                    return;
+                }
             } else if (!observations) {
                 record_error(*failure, context);
                 return; // every batch in flight is lost with it

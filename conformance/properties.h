@@ -67,6 +67,7 @@ struct PropertyOutcome {
     std::string skip_reason;       // Status::skipped
     std::vector<Deviation> deviations; // Status::failed (and possibly error): each distinct deviation once
     int other_signatures = 0;      // distinct signatures seen beyond max_deviations (not shrunk)
+    std::string search_note;       // why the search ended before its budget (e.g. too many hangs), if it did
     std::map<std::string, int> choices; // what the implementation chose where the spec leaves a choice -> cases
 };
 

@@ -347,7 +347,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
                         std::cerr << "ERROR: " << outcome.error << "\n";
                     else
                         std::cerr << outcome.deviations.size() << " distinct deviation(s) in " << outcome.cases << " cases (" << timing << ", "
-                                  << wait_share(outcome) << ")\n";
+                                  << wait_share(outcome) << ")" << (outcome.search_note.empty() ? "" : "; " + outcome.search_note) << "\n";
                     for (auto const& d : outcome.deviations)
                         std::cerr << "    " << (run.expectations.expects(property->name, d.signature) ? "expected: " : "DEVIATION: ")
                                   << d.difference.summary() << " [" << d.scenario.graph.nodes.size() << " nodes]\n";

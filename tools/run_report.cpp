@@ -192,6 +192,8 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         }
         for (auto const& [choice, n] : o.choices)
             suite.system_out += name + ": allowed choice: " + choice + " (" + std::to_string(n) + " cases)\n";
+        if (!o.search_note.empty())
+            suite.system_out += name + ": " + o.search_note + "\n";
         if (o.other_signatures)
             suite.system_out += name + ": " + std::to_string(o.other_signatures) + " further distinct deviations were seen but not shrunk (--max-deviations)\n";
         for (auto const& [property, sig] : stale) {

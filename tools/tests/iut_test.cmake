@@ -69,6 +69,18 @@ if(CASE MATCHES "^fake_(.*)$")
     endif()
   endforeach()
 
+# A hang that one Scenario causes is a deviation too; after a few, each costing a timeout, the
+# search ends early with a note, not an error: the fake hangs whenever a Scenario holds a Date.
+elseif(CASE STREQUAL "hang_on_case")
+  run_pmconf(run -q --iut-cmd "node ${fake} hang-on-date" --property round-trip-plain-data --cases 300 --max-size 20
+    --timeout 1 --out ${WORK}/out)
+  expect_rc(1)
+  expect_valid_junit(${WORK}/out/fake-iut.junit.xml)
+  file(READ ${WORK}/out/fake-iut.junit.xml xml)
+  expect_match("${xml}" "the IUT did not answer within 1 s" "the hang is the observation")
+  expect_match("${xml}" "the search ended at case [0-9]+ of 300: the IUT hung on 4 cases, each costing a timeout" "the search ended early, and says why")
+  expect_no_match("${xml}" "<error " "a hang is a deviation, not an error")
+
 # A crash that one Scenario causes is a deviation with that Scenario, shrunk: the fake crashes
 # whenever a Scenario holds a Date.
 elseif(CASE STREQUAL "crash_on_case")

@@ -24,6 +24,12 @@ function(expect_match text regex what)
   endif()
 endfunction()
 
+function(expect_no_match text regex what)
+  if(text MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: expected not to match '${regex}', got:\n${text}")
+  endif()
+endfunction()
+
 function(expect_valid_junit file)
   foreach(schema JUnit.xsd junit-10.xsd)
     execute_process(COMMAND xmllint --noout --nonet --schema ${SCHEMAS}/${schema} ${file}

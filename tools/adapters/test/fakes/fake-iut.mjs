@@ -20,6 +20,8 @@
 //   wrong-id       the N-th reply carries the request's id + 1000
 //   crash-on-date  exits with status 7 on any run request with a Scenario that holds a Date
 //                  (a crash one Scenario causes: pmconf pins it to that Scenario and shrinks it)
+//   hang-on-date   never answers a run request with a Scenario that holds a Date (nor anything
+//                  after it); stays alive
 //
 // Every mode exits with status 0 on {"pmconf":"bye"} or at the end of stdin (unless it is hanging).
 import readline from 'node:readline';
@@ -30,7 +32,7 @@ if (process.argv.length <= 2 && process.env.NODE_TEST_CONTEXT)
     process.exit(0);
 const [mode = 'good', nArg = '1'] = process.argv.slice(2);
 const N = Number(nArg);
-const modes = ['good', 'crash', 'hang', 'garbage', 'truncated', 'wrong-version', 'no-hello', 'huge', 'stderr-spam', 'wrong-count', 'wrong-id', 'crash-on-date'];
+const modes = ['good', 'crash', 'hang', 'garbage', 'truncated', 'wrong-version', 'no-hello', 'huge', 'stderr-spam', 'wrong-count', 'wrong-id', 'crash-on-date', 'hang-on-date'];
 if (!modes.includes(mode) || !Number.isInteger(N) || N < 1) {
     process.stderr.write(`usage: fake-iut.mjs ${modes.join('|')} [N >= 1]\n`);
     process.exit(2);
@@ -66,6 +68,8 @@ for await (const line of readline.createInterface({ input: process.stdin, crlfDe
         await write(process.stderr, 'fake: a Date, crashing\n');
         process.exit(7);
     }
+    if (mode === 'hang-on-date' && (msg.scenarios ?? []).some(sc => (sc?.graph?.nodes ?? []).some(n => n?.kind === 'Date')))
+        await stayAlive();
     if (now && mode === 'crash') {
         await write(process.stderr, 'fake: crashing now\n');
         process.exit(7);
