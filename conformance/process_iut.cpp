@@ -384,9 +384,10 @@ BatchReply ProcessIut::receive()
     std::string line;
     {
         std::unique_lock lock(m_process->mutex);
-        // A batch of n scenarios may take 5 s + n x 0.5 s, and never more than the batch timeout.
+        // A batch of n scenarios may take 2 s + n x 0.1 s (a case takes well under a millisecond),
+        // and never more than the batch timeout: a hang costs a timeout, so it is kept short.
         auto const timeout = std::min(m_config.batch_timeout,
-            std::chrono::milliseconds(5000 + 500 * static_cast<std::int64_t>(pending.scenarios)));
+            std::chrono::milliseconds(2000 + 100 * static_cast<std::int64_t>(pending.scenarios)));
         bool const ready = m_process->cv.wait_until(lock, std::chrono::steady_clock::now() + timeout,
             [&] { return !m_process->lines.empty() || m_process->out_eof; });
         if (!ready) {

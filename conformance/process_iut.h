@@ -21,7 +21,7 @@ struct ProcessIutConfig {
     std::vector<std::string> argv;             // argv[0] is looked up in PATH unless it has a '/'
     std::filesystem::path cwd;                 // the process's working directory
     std::chrono::milliseconds start_timeout { 60000 };
-    std::chrono::milliseconds batch_timeout { 60000 }; // at most; a batch of n gets 5 s + n x 0.5 s
+    std::chrono::milliseconds batch_timeout { 60000 }; // at most; a batch of n gets 2 s + n x 0.1 s
     std::size_t max_line_bytes = std::size_t(64) << 20;
     std::size_t max_in_flight = 4;
     std::size_t stderr_tail_bytes = 8192;

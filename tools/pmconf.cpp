@@ -634,7 +634,7 @@ int main(int argc, char** argv)
     run_cmd->add_option("--max-size", run.max_size, "Largest generation size")->capture_default_str()->check(CLI::Range(0, 10000));
     run_cmd->add_option("--batch-size", run.batch_size, "Scenarios per protocol message")->capture_default_str()->check(CLI::Range(1, 100000));
     run_cmd->add_option("--timeout", run.timeout,
-               "Seconds an IUT may take to answer a batch (at most; a batch of n gets 5 + n/2 s) before it is killed and restarted")
+               "Seconds an IUT may take to answer a batch (at most; a batch of n gets 2 + n/10 s) before it is killed and restarted")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 86400.0));
     run_cmd->add_option("--start-timeout", run.start_timeout, "Seconds an IUT may take to start and say hello")

@@ -16,6 +16,8 @@
 //                                Scenario is malformed or cannot exist in a real realm
 //   parseScenario(json, where) and runParsedScenario(parsed, where): the same in two halves, so
 //                                that a batch can be parsed whole before anything runs
+//   await runParsedScenarios(parsedList, { where, before }) -> the Observations of a batch, in
+//                                order, as if each ran alone (waits for messages overlap; see there)
 //
 // It never trusts the runtime's own deep-equality: every result node is read back with brand
 // checks on intrinsics captured when this file is evaluated, before any Scenario can touch them.
@@ -52,8 +54,10 @@
 //   native error constructor whose prototype the thrown object has.
 //
 // * Getters may define or delete properties of %Object.prototype%. Its own properties are
-//   snapshotted at start-up and restored after every Scenario; while a Scenario runs the adapter
-//   reads only own properties of its own records, so a polluted prototype cannot reach it.
+//   snapshotted at start-up and restored after every Scenario that can change it (parseScenario
+//   knows which); while a Scenario runs the adapter reads only own properties of its own records,
+//   so a polluted prototype cannot reach it. Such a Scenario runs alone, never overlapped with
+//   another.
 //
 // * thrownValue: an object or symbol a getter threw is encoded as the string "<object>" (as the
 //   reference model does): an Observation that threw has no result graph to point into.
@@ -64,7 +68,14 @@
 const G = globalThis;
 const R = Reflect;
 const hasOwn = Object.hasOwn ?? ((o, k) => Object.prototype.hasOwnProperty.call(o, k));
-const call = (fn, thisArg, ...args) => R.apply(fn, thisArg, args);
+const noArgs = [];
+function call(fn, thisArg, a, b) { // R.apply without a rest-parameter array for the usual arities
+    switch (arguments.length) {
+    case 2: return R.apply(fn, thisArg, noArgs);
+    case 3: return R.apply(fn, thisArg, [a]);
+    default: return R.apply(fn, thisArg, [a, b]);
+    }
+}
 const getterOf = (proto, key) => {
     if (!proto)
         return undefined;
@@ -281,15 +292,25 @@ export function describeImplementation() {
 // ---------------------------------------------------------------------------------------------
 // Small helpers that are safe while %Object.prototype% is polluted: no reads of absent keys, no
 // [[Set]] on arrays (an accessor without a setter on %Object.prototype% would make it throw).
+//
+// The adapter's own records are object literals (or class instances) that define every field
+// they will ever have up front, with undefined for "absent": defining (CreateDataProperty),
+// reading an own field and assigning to an own data field never consult the prototype chain, so
+// they are safe whatever %Object.prototype% holds, and V8 keeps them in fast mode. Records that
+// end up in an Observation skip their undefined fields when stringified (JSON.stringify omits
+// them), and the exported single-Scenario entry points return the Observation as JSON-parsed.
+//
+// Only a Scenario that can change %Object.prototype% (a node of that kind with properties, or a
+// getter effect on it; see mayPolluteObjectPrototype) runs with `guarded` set: then `append`
+// defines array elements instead of [[Set]]-ing them (push would consult %Object.prototype% for
+// the index). Such a Scenario runs alone, never overlapped with another (runParsedScenarios).
 
+let guarded = false;
 function append(array, value) {
-    I.defineProperty(array, array.length, { value, writable: true, enumerable: true, configurable: true });
-}
-function record(fields = {}) { // a null-prototype record: reading an absent key gives undefined
-    const r = Object.create(null);
-    for (const k of Object.keys(fields))
-        r[k] = fields[k];
-    return r;
+    if (guarded)
+        I.defineProperty(array, array.length, { value, writable: true, enumerable: true, configurable: true });
+    else
+        array.push(value);
 }
 
 export class AdapterError extends Error { }
@@ -409,37 +430,37 @@ function decodeString(j, what) {
     fail(`${what}: expected a string, got ${JSON.stringify(j)}`);
 }
 
-// A decoded value is either {p: primitive} or {node: index}: node values are bound later.
+// A decoded value is {node: -1, p: primitive} or {node: index, p: undefined}: node values are
+// bound later. `what` is a string, or a function giving it (only called to report a failure).
+const primitiveValue = p => ({ node: -1, p });
+const undefinedValue = primitiveValue(undefined);
+const specialNumbers = { '-0': -0, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const whatOf = what => (typeof what === 'function' ? what() : what);
 function parseValue(j, nodeCount, what) {
-    if (j === null || typeof j === 'boolean')
-        return record({ p: j });
-    if (typeof j === 'number')
-        return record({ p: j });
-    if (typeof j === 'string')
-        return record({ p: j });
+    if (j === null || typeof j === 'boolean' || typeof j === 'number' || typeof j === 'string')
+        return primitiveValue(j);
     if (typeof j === 'object' && !I.isArray(j)) {
         if (hasOwn(j, 'ref')) {
             if (!Number.isInteger(j.ref) || j.ref < 0 || j.ref >= nodeCount)
-                fail(`${what}: bad node reference ${JSON.stringify(j.ref)}`);
-            return record({ node: j.ref });
+                fail(`${whatOf(what)}: bad node reference ${JSON.stringify(j.ref)}`);
+            return { node: j.ref, p: undefined };
         }
         switch (j.t) {
-        case 'undefined': return record({ p: undefined });
+        case 'undefined': return undefinedValue;
         case 'number': {
-            const table = { '-0': -0, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-            if (!hasOwn(table, j.v))
-                fail(`${what}: bad special number ${JSON.stringify(j.v)}`);
-            return record({ p: table[j.v] });
+            if (!hasOwn(specialNumbers, j.v))
+                fail(`${whatOf(what)}: bad special number ${JSON.stringify(j.v)}`);
+            return primitiveValue(specialNumbers[j.v]);
         }
         case 'bigint':
             if (typeof j.v !== 'string' || !/^-?(0|[1-9][0-9]*)$/.test(j.v))
-                fail(`${what}: bad BigInt ${JSON.stringify(j.v)}`);
-            return record({ p: I.BigInt(j.v) });
-        case 'string': return record({ p: decodeString(j, what) });
+                fail(`${whatOf(what)}: bad BigInt ${JSON.stringify(j.v)}`);
+            return primitiveValue(I.BigInt(j.v));
+        case 'string': return primitiveValue(decodeString(j, whatOf(what)));
         default: break;
         }
     }
-    fail(`${what}: not a value: ${JSON.stringify(j)}`);
+    fail(`${whatOf(what)}: not a value: ${JSON.stringify(j)}`);
 }
 
 function parsePrimitive(j, what) {
@@ -460,13 +481,13 @@ const field = (j, k, dflt) => (hasOwn(j, k) ? j[k] : dflt);
 function intField(j, k, dflt, what) {
     const v = field(j, k, dflt);
     if (!Number.isSafeInteger(v) || v < 0)
-        fail(`${what}.${k}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+        fail(`${whatOf(what)}.${k}: expected a non-negative integer, got ${JSON.stringify(v)}`);
     return v;
 }
 function boolField(j, k, dflt, what) {
     const v = field(j, k, dflt);
     if (typeof v !== 'boolean')
-        fail(`${what}.${k}: expected a boolean, got ${JSON.stringify(v)}`);
+        fail(`${whatOf(what)}.${k}: expected a boolean, got ${JSON.stringify(v)}`);
     return v;
 }
 function numberField(j, k, dflt, what) {
@@ -488,38 +509,79 @@ function parseHex(s, what) {
     return bytes;
 }
 
+const noList = [];
+// A list field: an Array, or a TypeError as `.entries()` on anything else gives.
+const listOf = x => (I.isArray(x) ? x : x.entries());
 function parseGetter(j, n, what) {
     if (!isObj(j))
         fail(`${what}: a getter must be an object`);
+    const effectsJ = listOf(field(j, 'effects', noList));
     const effects = [];
-    for (const [k, e] of (field(j, 'effects', [])).entries()) {
-        const ew = `${what}.effects[${k}]`;
+    for (let k = 0; k < effectsJ.length; ++k) {
+        const e = effectsJ[k];
+        const ew = () => `${what}.effects[${k}]`;
         if (!isObj(e))
-            fail(`${ew}: not an object`);
+            fail(`${ew()}: not an object`);
         const target = intField(e, 'target', 0, ew);
         if (target >= n)
-            fail(`${ew}.target: no node ${target}`);
+            fail(`${ew()}.target: no node ${target}`);
         const kind = field(e, 'kind', undefined);
-        const eff = record({ kind, target, key: undefined, value: undefined, entry: 0 });
+        const eff = { kind, target, key: undefined, value: undefined, entry: 0 };
         switch (kind) {
-        case 'delete': eff.key = decodeString(field(e, 'key', ''), `${ew}.key`); break;
+        case 'delete': eff.key = decodeString(field(e, 'key', ''), `${ew()}.key`); break;
         case 'define':
-            eff.key = decodeString(field(e, 'key', ''), `${ew}.key`);
-            eff.value = parseValue(field(e, 'value', { t: 'undefined' }), n, `${ew}.value`);
+            eff.key = decodeString(field(e, 'key', ''), `${ew()}.key`);
+            eff.value = hasOwn(e, 'value') ? parseValue(e.value, n, () => `${ew()}.value`) : undefinedValue;
             break;
         case 'detach': break;
         case 'delete-entry': eff.entry = intField(e, 'entry', 0, ew); break;
-        default: fail(`${ew}.kind: unknown effect ${JSON.stringify(kind)}`);
+        default: fail(`${ew()}.kind: unknown effect ${JSON.stringify(kind)}`);
         }
-        append(effects, eff);
+        effects.push(eff);
     }
-    return record({
+    return {
         label: intField(j, 'label', 0, what),
         effects,
         throws: boolField(j, 'throws', false, what),
-        result: parseValue(field(j, 'result', { t: 'undefined' }), n, `${what}.result`),
-    });
+        result: hasOwn(j, 'result') ? parseValue(j.result, n, `${what}.result`) : undefinedValue,
+    };
 }
+
+// A parsed node: every field any kind has, so that reading one never consults a prototype.
+class ParsedNode {
+    kind;
+    props = [];
+    primitive = undefined; // Boolean, Number, BigInt, String
+    date = undefined;
+    source = undefined; // RegExp
+    flags = undefined;
+    lastIndex = undefined;
+    byteLength = undefined; // ArrayBuffer, SharedArrayBuffer
+    maxByteLength = undefined;
+    detached = undefined; // buffers, MessagePort, ImageBitmap
+    detachKey = undefined;
+    bytes = undefined;
+    buffer = undefined; // TypedArray, DataView
+    viewType = undefined;
+    byteOffset = undefined;
+    length = undefined;
+    arrayLength = undefined;
+    mapEntries = undefined;
+    setEntries = undefined;
+    errorPrototype = undefined;
+    portId = undefined;
+    width = undefined; // ImageBitmap
+    height = undefined;
+    originClean = undefined;
+    name = undefined; // DOMException
+    message = undefined;
+    description = undefined; // Symbol
+    constructor(kind) {
+        this.kind = kind;
+    }
+}
+
+const wrapperTypes = { Boolean: 'boolean', Number: 'number', BigInt: 'bigint', String: 'string' };
 
 function parseNode(j, i, n, where) {
     const what = `${where}node ${i}`;
@@ -528,33 +590,35 @@ function parseNode(j, i, n, where) {
     const kind = field(j, 'kind', undefined);
     if (!nodeKinds.has(kind))
         fail(`${what}: unknown kind ${JSON.stringify(kind)}`);
-    const node = record({ kind, props: [] });
-    const propsJ = field(j, 'props', []);
+    const node = new ParsedNode(kind);
+    const propsJ = field(j, 'props', noList);
     if (!I.isArray(propsJ))
         fail(`${what}.props: not an array`);
-    for (const [k, p] of propsJ.entries()) {
-        const pw = `${what}.props[${k}]`;
+    for (let k = 0; k < propsJ.length; ++k) {
+        const p = propsJ[k];
+        const pw = () => `${what}.props[${k}]`;
         if (!isObj(p))
-            fail(`${pw}: not an object`);
-        const prop = record({ key: undefined, symbol: undefined, value: undefined, getter: undefined,
-            enumerable: boolField(p, 'enumerable', true, pw) });
+            fail(`${pw()}: not an object`);
+        const prop = { key: undefined, symbol: undefined, value: undefined, getter: undefined,
+            enumerable: boolField(p, 'enumerable', true, pw) };
         if (hasOwn(p, 'symbol')) {
             prop.symbol = intField(p, 'symbol', 0, pw);
             if (prop.symbol >= n)
-                fail(`${pw}.symbol: no node ${prop.symbol}`);
+                fail(`${pw()}.symbol: no node ${prop.symbol}`);
         } else {
-            prop.key = decodeString(field(p, 'key', undefined), `${pw}.key`);
+            const key = field(p, 'key', undefined);
+            prop.key = typeof key === 'string' ? key : decodeString(key, `${pw()}.key`);
         }
         if (hasOwn(p, 'getter'))
-            prop.getter = parseGetter(p.getter, n, `${pw}.getter`);
+            prop.getter = parseGetter(p.getter, n, `${pw()}.getter`);
         else
-            prop.value = parseValue(field(p, 'value', { t: 'undefined' }), n, `${pw}.value`);
-        append(node.props, prop);
+            prop.value = hasOwn(p, 'value') ? parseValue(p.value, n, () => `${pw()}.value`) : undefinedValue;
+        node.props.push(prop);
     }
     switch (kind) {
     case 'Boolean': case 'Number': case 'BigInt': case 'String': {
         node.primitive = parsePrimitive(field(j, 'primitive', undefined), `${what}.primitive`);
-        const type = { Boolean: 'boolean', Number: 'number', BigInt: 'bigint', String: 'string' }[kind];
+        const type = wrapperTypes[kind];
         if (typeof node.primitive !== type)
             fail(`${what}.primitive: a ${kind} wrapper needs a ${type}`);
         break;
@@ -587,19 +651,24 @@ function parseNode(j, i, n, where) {
         node.length = field(j, 'length', null) === null ? null : intField(j, 'length', 0, what);
         break;
     case 'Array': node.arrayLength = intField(j, 'arrayLength', 0, what); break;
-    case 'Map':
+    case 'Map': {
         node.mapEntries = [];
-        for (const [k, e] of field(j, 'mapEntries', []).entries()) {
+        const entries = listOf(field(j, 'mapEntries', noList));
+        for (let k = 0; k < entries.length; ++k) {
+            const e = entries[k];
             if (!I.isArray(e) || e.length !== 2)
                 fail(`${what}.mapEntries[${k}]: expected [key, value]`);
-            append(node.mapEntries, [parseValue(e[0], n, `${what}.mapEntries[${k}][0]`), parseValue(e[1], n, `${what}.mapEntries[${k}][1]`)]);
+            node.mapEntries.push([parseValue(e[0], n, () => `${what}.mapEntries[${k}][0]`), parseValue(e[1], n, () => `${what}.mapEntries[${k}][1]`)]);
         }
         break;
-    case 'Set':
+    }
+    case 'Set': {
         node.setEntries = [];
-        for (const [k, e] of field(j, 'setEntries', []).entries())
-            append(node.setEntries, parseValue(e, n, `${what}.setEntries[${k}]`));
+        const entries = listOf(field(j, 'setEntries', noList));
+        for (let k = 0; k < entries.length; ++k)
+            node.setEntries.push(parseValue(entries[k], n, () => `${what}.setEntries[${k}]`));
         break;
+    }
     case 'Error':
         node.errorPrototype = field(j, 'errorPrototype', 'Error');
         if (!errorNames.includes(node.errorPrototype))
@@ -627,43 +696,82 @@ function parseNode(j, i, n, where) {
     return node;
 }
 
+// Whether running the Scenario can change %Object.prototype%: its node has properties (defined
+// on it when the Scenario is built), or a getter's define or delete effect targets it. (An
+// effect on a Symbol node acts on the getter's owner, which then has properties itself.)
+function mayPolluteObjectPrototype(nodes) {
+    let found = false;
+    for (const node of nodes) {
+        if (node.kind !== 'Object.prototype')
+            continue;
+        if (node.props.length !== 0)
+            return true;
+        found = true;
+    }
+    if (!found)
+        return false;
+    for (const node of nodes)
+        for (const p of node.props)
+            if (p.getter)
+                for (const e of p.getter.effects)
+                    if (nodes[e.target].kind === 'Object.prototype' && (e.kind === 'define' || e.kind === 'delete'))
+                        return true;
+    return false;
+}
+
 export function parseScenario(j, where) {
     if (!isObj(j))
         fail(`${where}not an object`);
     const graph = field(j, 'graph', undefined);
     if (!isObj(graph))
         fail(`${where}graph: not an object`);
-    const nodesJ = field(graph, 'nodes', []);
+    const nodesJ = field(graph, 'nodes', noList);
     if (!I.isArray(nodesJ))
         fail(`${where}graph.nodes: not an array`);
     const n = nodesJ.length;
-    const nodes = nodesJ.map((nj, i) => parseNode(nj, i, n, where));
-    const root = parseValue(field(graph, 'root', { t: 'undefined' }), n, `${where}graph.root`);
-    const transferJ = field(j, 'transfer', []);
+    const nodes = [];
+    for (let i = 0; i < n; ++i)
+        nodes.push(parseNode(nodesJ[i], i, n, where));
+    const root = hasOwn(graph, 'root') ? parseValue(graph.root, n, `${where}graph.root`) : undefinedValue;
+    const transferJ = field(j, 'transfer', noList);
     if (!I.isArray(transferJ))
         fail(`${where}transfer: not an array`);
-    const transfer = transferJ.map((t, k) => parseValue(t, n, `${where}transfer[${k}]`));
+    const transfer = transferJ.map((t, k) => parseValue(t, n, () => `${where}transfer[${k}]`));
     const mode = field(j, 'mode', 'structuredClone');
     if (mode !== 'structuredClone' && mode !== 'messageChannel')
         fail(`${where}mode: unknown mode ${JSON.stringify(mode)}`);
-    for (const [i, node] of nodes.entries()) {
+    let ports = false;
+    let bitmaps = false;
+    for (let i = 0; i < n; ++i) {
+        const node = nodes[i];
         if ((node.kind === 'TypedArray' || node.kind === 'DataView')
             && nodes[node.buffer].kind !== 'ArrayBuffer' && nodes[node.buffer].kind !== 'SharedArrayBuffer')
             fail(`${where}node ${i}.buffer: node ${node.buffer} is not a buffer`);
         for (const p of node.props)
             if (p.symbol !== undefined && nodes[p.symbol].kind !== 'Symbol')
                 fail(`${where}node ${i}: property key node ${p.symbol} is not a Symbol`);
+        if (node.kind === 'MessagePort')
+            ports = true;
+        else if (node.kind === 'ImageBitmap')
+            bitmaps = true;
     }
-    return record({ nodes, root, transfer, mode });
+    // `alone`: the Scenario is run by itself, never overlapped with another one (see
+    // runParsedScenarios): it may change %Object.prototype%, or it has ports (whose identity and
+    // detached probes post messages and wait) or ImageBitmaps (made asynchronously).
+    const pollutes = mayPolluteObjectPrototype(nodes);
+    return { nodes, root, transfer, mode, pollutes, alone: pollutes || ports || bitmaps };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Building live values.
 
-// Snapshot of %Object.prototype%'s own properties, restored after every Scenario.
+// Snapshot of %Object.prototype%'s own properties, restored after every Scenario that may have
+// changed it (and, as a safety net, after any Scenario that left it with another number of own
+// properties).
 const objectPrototypeSnapshot = R.ownKeys(Object.prototype).map(k => [k, R.getOwnPropertyDescriptor(Object.prototype, k)]);
+const objectPrototypeKeys = new Set(objectPrototypeSnapshot.map(([k]) => k));
 export function restoreObjectPrototype() {
-    const keep = new Set(objectPrototypeSnapshot.map(([k]) => k));
+    const keep = objectPrototypeKeys;
     for (const k of R.ownKeys(Object.prototype))
         if (!keep.has(k))
             R.deleteProperty(Object.prototype, k);
@@ -675,10 +783,25 @@ export function restoreObjectPrototype() {
             R.defineProperty(Object.prototype, k, d);
         }
     }
+    guarded = false;
 }
 
+// The kinds whose new objects take an enumerable data property by [[Set]] (buildProps), and the
+// keys for which [[Set]] on one might not create an own data property: an accessor or a
+// read-only property of their prototypes (__proto__, RegExp's flags getters, Map's and Set's
+// size, @@unscopables, ...) and an Array's own "length". (Other own properties, such as a
+// RegExp's lastIndex, are excluded when they are found on the object.)
+const assignableKinds = new Set(['Object', 'Array', 'RegExp', 'Date', 'Map', 'Set']);
+const notAssignable = new Set(['length']);
+for (const proto of [Object.prototype, Array.prototype, RegExp.prototype, Date.prototype, Map.prototype, Set.prototype])
+    for (const k of R.ownKeys(proto)) {
+        const d = R.getOwnPropertyDescriptor(proto, k);
+        if (!hasOwn(d, 'value') || !d.writable)
+            notAssignable.add(k);
+    }
+
 function newContext() {
-    return record({
+    return {
         values: [],       // node index -> live value
         log: [],          // getter labels, in call order
         thrown: [],       // values the Scenario's getters threw
@@ -687,11 +810,12 @@ function newContext() {
         closers: [],      // ports to close afterwards
         keepAlive: [],    // WeakRef targets, wasm memories
         regexps: new Map(), // "flags/source" as the getters show them -> [[OriginalSource]], [[OriginalFlags]]
-    });
+        bitmaps: [],      // [node index, promise of the ImageBitmap] while the Scenario is built
+    };
 }
 
 function valueOf(v, ctx) {
-    return v.node !== undefined ? ctx.values[v.node] : v.p;
+    return v.node >= 0 ? ctx.values[v.node] : v.p;
 }
 
 function keyOf(p, ctx) {
@@ -792,7 +916,10 @@ function makeBuffer(node, constructLength, what) {
     return buffer;
 }
 
-async function buildScenario(sc, ctx, where) {
+// Builds the Scenario's values in two synchronous halves: every node (ImageBitmaps only started:
+// createImageBitmap is asynchronous), then, once the caller has awaited ctx.bitmaps, the
+// entries, properties and detached ports.
+function buildNodes(sc, ctx, where) {
     const { nodes } = sc;
     const n = nodes.length;
     ctx.values = Array.from({ length: n }, () => undefined); // own elements: no [[Set]] on holes
@@ -902,7 +1029,7 @@ async function buildScenario(sc, ctx, where) {
             const ch = new I.MessageChannel();
             append(ctx.closers, ch.port1);
             append(ctx.closers, ch.port2);
-            ctx.ports.set(ch.port1, record({ id: node.portId, partner: ch.port2 }));
+            ctx.ports.set(ch.port1, { id: node.portId, partner: ch.port2 });
             ctx.values[i] = ch.port1;
             break;
         }
@@ -913,7 +1040,9 @@ async function buildScenario(sc, ctx, where) {
                 fail(`${what(i)}: cannot build: createImageBitmap rejects a ${node.width}x${node.height} source`);
             if (!node.originClean)
                 fail(`${what(i)}: cannot build: no origin-unclean ImageBitmap can be made here`);
-            ctx.values[i] = await I.createImageBitmap(new I.ImageData(node.width, node.height));
+            const made = I.createImageBitmap(new I.ImageData(node.width, node.height));
+            made.catch(() => { /* reported when awaited, in node order */ });
+            append(ctx.bitmaps, [i, made]);
             break;
         }
         case 'DOMException':
@@ -947,6 +1076,18 @@ async function buildScenario(sc, ctx, where) {
         }
     }
 
+}
+
+async function awaitBitmaps(ctx) {
+    for (const [i, made] of ctx.bitmaps)
+        ctx.values[i] = await made;
+}
+
+function buildProps(sc, ctx, where) {
+    const { nodes } = sc;
+    const n = nodes.length;
+    const what = i => `${where}node ${i} (${nodes[i].kind})`;
+
     // Entries and own properties, now that every node exists.
     for (let i = 0; i < n; ++i) {
         const node = nodes[i];
@@ -972,8 +1113,19 @@ async function buildScenario(sc, ctx, where) {
         }
         if (node.props.length && (target === null || (typeof target !== 'object' && typeof target !== 'function')))
             fail(`${what(i)}: a Symbol cannot have properties`);
-        for (const [k, p] of node.props.entries()) {
+        // A plain Object, Array, RegExp, Date, Map or Set gets an enumerable data property by
+        // assignment when that is the same as defining it: the prototypes as at start-up (not
+        // `guarded`), a key that is not an accessor or read-only property on them (see
+        // notAssignable), and not an own property yet. Assignment adds the property through the same hidden-class
+        // transition as Reflect.defineProperty, at a fraction of the cost.
+        const assignable = !guarded && assignableKinds.has(node.kind);
+        for (let k = 0; k < node.props.length; ++k) {
+            const p = node.props[k];
             const key = keyOf(p, ctx);
+            if (assignable && p.getter === undefined && p.enumerable && !notAssignable.has(key) && !hasOwn(target, key)) {
+                target[key] = valueOf(p.value, ctx);
+                continue;
+            }
             const desc = p.getter
                 ? { get: makeGetter(p.getter, i, ctx), set: undefined, enumerable: p.enumerable, configurable: true }
                 : { value: valueOf(p.value, ctx), writable: true, enumerable: p.enumerable, configurable: true };
@@ -1014,6 +1166,13 @@ const isSharedArrayBuffer = x => brand(I.sabByteLength, x);
 const isMap = x => brand(I.mapSize, x);
 const isSet = x => brand(I.setSize, x);
 const isDOMException = x => brand(I.domName, x);
+const isRegExp = x => {
+    try {
+        return typeof call(I.regexpGlobal, x) === 'boolean';
+    } catch {
+        return false;
+    }
+};
 
 // Prototype -> [kind, exact check] for the kinds a clone usually has.
 const likelyKind = new Map([
@@ -1026,6 +1185,16 @@ const likelyKind = new Map([
     [String.prototype, ['String', x => brand(I.stringValueOf, x)]],
     [BigInt.prototype, ['BigInt', x => brand(I.bigintValueOf, x)]],
     [ArrayBuffer.prototype, ['ArrayBuffer', x => isArrayBuffer(x)]],
+    [RegExp.prototype, ['RegExp', x => isRegExp(x)]],
+    [DataView.prototype, ['DataView', x => I.isView(x) && call(I.taTag, x) === undefined]],
+    ...I.typedArrays.map(([, C]) => [C.prototype, ['TypedArray', x => I.isView(x) && call(I.taTag, x) !== undefined]]),
+    ...(I.SharedArrayBuffer ? [[I.SharedArrayBuffer.prototype, ['SharedArrayBuffer', x => isSharedArrayBuffer(x)]]] : []),
+    ...(I.DOMException ? [[I.DOMException.prototype, ['DOMException', x => isDOMException(x)]]] : []),
+    // An error: [[ErrorData]], and not a DOMException (which the full chain below tries first).
+    ...[...I.errorPrototypes, ...I.otherErrorPrototypes].map(([, proto]) => [proto,
+        ['Error', x => (I.isError ? I.isError(x) : call(I.objectToString, x) === '[object Error]') && !isDOMException(x)]]),
+    // A port: no other brand, and MessagePort.prototype on its chain (the test the chain makes).
+    ...(I.MessagePort ? [[I.MessagePort.prototype, ['MessagePort', x => x instanceof I.MessagePort && !I.isArray(x)]]] : []),
 ]);
 
 function kindOf(x) {
@@ -1068,10 +1237,8 @@ function kindOf(x) {
         return 'BigInt';
     if (brand(I.dateGetTime, x))
         return 'Date';
-    try {
-        if (typeof call(I.regexpGlobal, x) === 'boolean')
-            return 'RegExp';
-    } catch { /* not a RegExp */ }
+    if (isRegExp(x))
+        return 'RegExp';
     if (isMap(x))
         return 'Map';
     if (isSet(x))
@@ -1124,6 +1291,14 @@ function errorPrototypeName(x) {
 // Encoding a result graph.
 
 const isCanonicalNumericKey = k => typeof k === 'string' && (k === '-0' || String(Number(k)) === k);
+// Whether the string key is String(i) for an integer 0 <= i < limit.
+function isIndexBelow(k, limit) {
+    const c = k.length > 0 ? k.charCodeAt(0) : 0;
+    if (c < 48 || c > 57 || (c === 48 && k.length > 1))
+        return false;
+    const i = Number(k);
+    return i < limit && String(i) === k;
+}
 
 function hex(bytes) {
     let s = '';
@@ -1142,8 +1317,12 @@ class Encoder {
         this.ports = [];         // [node, port]
     }
 
-    value(v) {
-        return encodePrimitive(v, x => this.ref(x));
+    value(v) { // encodePrimitive, with objects and symbols as references
+        switch (typeof v) {
+        case 'object': return v === null ? null : this.ref(v);
+        case 'function': case 'symbol': return this.ref(v);
+        default: return encodePrimitive(v);
+        }
     }
 
     ref(x) {
@@ -1166,34 +1345,37 @@ class Encoder {
         return { root: rootValue, nodes: this.nodes };
     }
 
+    // A result node: an object literal with every field of its kind in the protocol's order
+    // (undefined ones are left out when stringified), `props` last but for a port's `detached`.
     node(x) {
         const kind = kindOf(x);
-        const n = record({ kind });
         if (kind === 'Symbol') {
             const d = call(I.symbolDescription, x);
-            if (d !== undefined)
-                n.description = encodeString(d);
-            return n;
+            return { kind, description: d !== undefined ? encodeString(d) : undefined };
         }
-        const skip = new Set();
+        // Own keys a node field already says: 'length' (Array, String), 'lastIndex' (RegExp),
+        // index keys below `indices` (String), canonical numeric keys (TypedArray).
+        let skipLength = false;
+        let skipLastIndex = false;
+        let indices = 0;
+        let skipNumeric = false;
+        let n;
         switch (kind) {
-        case 'Array': {
-            n.arrayLength = R.getOwnPropertyDescriptor(x, 'length').value;
-            skip.add('length');
+        case 'Array':
+            n = { kind, arrayLength: R.getOwnPropertyDescriptor(x, 'length').value, props: undefined };
+            skipLength = true;
             break;
-        }
-        case 'Boolean': n.primitive = call(I.booleanValueOf, x); break;
-        case 'Number': n.primitive = encodeNumber(call(I.numberValueOf, x)); break;
-        case 'BigInt': n.primitive = this.value(call(I.bigintValueOf, x)); break;
+        case 'Boolean': n = { kind, primitive: call(I.booleanValueOf, x), props: undefined }; break;
+        case 'Number': n = { kind, primitive: encodeNumber(call(I.numberValueOf, x)), props: undefined }; break;
+        case 'BigInt': n = { kind, primitive: this.value(call(I.bigintValueOf, x)), props: undefined }; break;
         case 'String': {
             const s = call(I.stringValueOf, x);
-            n.primitive = encodeString(s);
-            skip.add('length');
-            for (let i = 0; i < s.length; ++i)
-                skip.add(String(i));
+            n = { kind, primitive: encodeString(s), props: undefined };
+            skipLength = true;
+            indices = s.length;
             break;
         }
-        case 'Date': n.date = encodeNumber(call(I.dateGetTime, x)); break;
+        case 'Date': n = { kind, date: encodeNumber(call(I.dateGetTime, x)), props: undefined }; break;
         case 'RegExp': {
             // The getters show EscapeRegExpPattern([[OriginalSource]]) ("x/y" reads "x\/y", ""
             // reads "(?:)") and the flags in canonical order. Sources (and flags) that read the
@@ -1202,46 +1384,38 @@ class Encoder {
             const source = call(I.regexpSource, x);
             const flags = call(I.regexpFlags, x);
             const original = this.regexps.get(`${flags}/${source}`);
-            n.source = encodeString(original ? original[0] : source);
-            n.flags = original ? original[1] : flags;
+            n = { kind, source: encodeString(original ? original[0] : source), flags: original ? original[1] : flags, lastIndex: undefined, props: undefined };
             const d = R.getOwnPropertyDescriptor(x, 'lastIndex');
             if (d && hasOwn(d, 'value')) {
                 n.lastIndex = typeof d.value === 'number' ? encodeNumber(d.value) : this.value(d.value);
-                skip.add('lastIndex');
+                skipLastIndex = true;
             }
             break;
         }
         case 'ArrayBuffer': {
             const detached = isDetachedBuffer(x);
-            n.byteLength = call(I.abByteLength, x);
-            n.bytes = detached ? '' : hex(new Uint8Array(x));
-            if (I.abResizable && call(I.abResizable, x))
-                n.maxByteLength = call(I.abMaxByteLength, x);
-            if (detached)
-                n.detached = true;
+            n = {
+                kind, byteLength: call(I.abByteLength, x), bytes: detached ? '' : hex(new Uint8Array(x)),
+                maxByteLength: I.abResizable && call(I.abResizable, x) ? call(I.abMaxByteLength, x) : undefined,
+                detached: detached ? true : undefined, props: undefined,
+            };
             break;
         }
         case 'SharedArrayBuffer':
-            n.byteLength = call(I.sabByteLength, x);
-            n.bytes = hex(new Uint8Array(x));
-            if (I.sabGrowable && call(I.sabGrowable, x))
-                n.maxByteLength = call(I.sabMaxByteLength, x);
+            n = {
+                kind, byteLength: call(I.sabByteLength, x), bytes: hex(new Uint8Array(x)),
+                maxByteLength: I.sabGrowable && call(I.sabGrowable, x) ? call(I.sabMaxByteLength, x) : undefined, props: undefined,
+            };
             break;
         case 'TypedArray': {
-            n.buffer = this.ref(call(I.taBuffer, x)).ref;
-            n.viewType = call(I.taTag, x);
-            n.byteOffset = call(I.taByteOffset, x);
-            n.length = call(I.taLength, x);
+            n = { kind, buffer: this.ref(call(I.taBuffer, x)).ref, viewType: call(I.taTag, x), byteOffset: call(I.taByteOffset, x), length: call(I.taLength, x), props: undefined };
             append(this.views, [n, x, call(I.taBuffer, x)]);
-            for (const k of R.ownKeys(x))
-                if (isCanonicalNumericKey(k))
-                    skip.add(k);
+            skipNumeric = true;
             break;
         }
         case 'DataView': {
             const buffer = call(I.dvBuffer, x);
-            n.buffer = this.ref(buffer).ref;
-            n.viewType = 'DataView';
+            n = { kind, buffer: this.ref(buffer).ref, viewType: 'DataView', byteOffset: 0, length: 0, props: undefined };
             try {
                 n.byteOffset = call(I.dvByteOffset, x);
                 n.length = call(I.dvByteLength, x);
@@ -1253,17 +1427,19 @@ class Encoder {
             break;
         }
         case 'Map': {
-            n.mapEntries = [];
-            call(I.mapForEach, x, (v, k) => append(n.mapEntries, [this.value(k), this.value(v)]));
+            const mapEntries = [];
+            n = { kind, mapEntries, props: undefined };
+            call(I.mapForEach, x, (v, k) => append(mapEntries, [this.value(k), this.value(v)]));
             break;
         }
         case 'Set': {
-            n.setEntries = [];
-            call(I.setForEach, x, v => append(n.setEntries, this.value(v)));
+            const setEntries = [];
+            n = { kind, setEntries, props: undefined };
+            call(I.setForEach, x, v => append(setEntries, this.value(v)));
             break;
         }
         case 'Error': {
-            n.errorPrototype = errorPrototypeName(x);
+            n = { kind, errorPrototype: errorPrototypeName(x), stack: undefined, props: undefined };
             const d = R.getOwnPropertyDescriptor(x, 'stack');
             let stack;
             try {
@@ -1274,41 +1450,48 @@ class Encoder {
             break;
         }
         case 'DOMException':
-            n.name = encodeString(String(call(I.domName, x)));
-            n.message = encodeString(String(call(I.domMessage, x)));
+            n = { kind, name: encodeString(String(call(I.domName, x))), message: encodeString(String(call(I.domMessage, x))), props: undefined };
             break;
         case 'MessagePort':
-            n.portId = 0; // filled in by the identity probe
+            n = { kind, portId: 0, props: undefined, detached: undefined }; // portId: filled in by the identity probe
             append(this.ports, [n, x]);
             break;
         case 'ImageBitmap':
-            n.width = call(I.bitmapWidth, x);
-            n.height = call(I.bitmapHeight, x);
+            n = { kind, width: call(I.bitmapWidth, x), height: call(I.bitmapHeight, x), props: undefined };
             break;
-        default: break;
+        default: n = { kind, props: undefined }; break;
         }
         // A platform object's symbol-keyed own properties are where Node.js and Deno keep the
         // object's internal state (e.g. Deno's [[webidl.brand]]): implementation slots, not data
         // the clone produced. They are left out; string-keyed ones are listed.
         const platform = kind === 'MessagePort' || kind === 'DOMException' || kind === 'ImageBitmap' || kind === 'PlatformObject';
-        n.props = [];
+        let props;
         for (const key of R.ownKeys(x)) {
-            if (skip.has(key) || (platform && typeof key === 'symbol'))
+            if (typeof key === 'symbol') {
+                if (platform)
+                    continue;
+            } else if ((skipLength && key === 'length') || (skipLastIndex && key === 'lastIndex')
+                || (indices !== 0 && isIndexBelow(key, indices)) || (skipNumeric && isCanonicalNumericKey(key))) {
                 continue;
+            }
             const d = R.getOwnPropertyDescriptor(x, key);
             if (!d)
                 continue;
-            const p = typeof key === 'symbol' ? record({ symbol: this.ref(key).ref }) : record({ key: encodeString(key) });
-            if (hasOwn(d, 'get') || hasOwn(d, 'set'))
-                p.getter = { label: 0, effects: [], throws: false, result: { t: 'undefined' } };
-            else
+            let p;
+            if (hasOwn(d, 'get') || hasOwn(d, 'set')) {
+                const getter = { label: 0, effects: [], throws: false, result: { t: 'undefined' } };
+                p = typeof key === 'symbol' ? { symbol: this.ref(key).ref, getter, enumerable: undefined } : { key: encodeString(key), getter, enumerable: undefined };
+            } else {
+                p = typeof key === 'symbol' ? { symbol: this.ref(key).ref, value: undefined, enumerable: undefined } : { key: encodeString(key), value: undefined, enumerable: undefined };
                 p.value = this.value(d.value);
+            }
             if (!d.enumerable)
                 p.enumerable = false;
-            append(n.props, p);
+            if (props === undefined)
+                props = [];
+            append(props, p);
         }
-        if (n.props.length === 0)
-            delete n.props;
+        n.props = props;
         return n;
     }
 
@@ -1380,17 +1563,17 @@ function classifyThrow(e, ctx) {
         if (Object.is(t, e))
             return { error: { name: 'user value' }, thrownValue: encodePrimitive(e) };
     if (e !== null && typeof e === 'object' && isDOMException(e))
-        return { error: { name: String(call(I.domName, e)), domException: true } };
+        return { error: { name: String(call(I.domName, e)), domException: true }, thrownValue: undefined };
     if (e !== null && typeof e === 'object') {
         for (let proto = I.getPrototypeOf(e); proto !== null; proto = I.getPrototypeOf(proto)) {
             for (const [name, p] of I.errorPrototypes)
                 if (proto === p)
-                    return { error: { name, domException: false } };
+                    return { error: { name, domException: false }, thrownValue: undefined };
             for (const [name, p] of I.otherErrorPrototypes)
                 if (proto === p)
-                    return { error: { name, domException: false } };
+                    return { error: { name, domException: false }, thrownValue: undefined };
         }
-        return { error: { name: `non-error object (${call(I.objectToString, e)})`, domException: false } };
+        return { error: { name: `non-error object (${call(I.objectToString, e)})`, domException: false }, thrownValue: undefined };
     }
     return { error: { name: `non-error ${typeof e}`, domException: false }, thrownValue: encodePrimitive(e) };
 }
@@ -1398,25 +1581,71 @@ function classifyThrow(e, ctx) {
 const messageTimeoutMs = 2000;
 const portProbeTimeoutMs = 1000;
 
-async function postThroughChannel(root, transfer, ctx) {
+// Posting through a MessageChannel. A Post is settled once: by the message (state 'data'), a
+// messageerror event, or no message within messageTimeoutMs of the wait's start ('timeout').
+const postPending = 0;
+const postData = 1;
+const postMessageError = 2;
+const postTimeout = 3;
+
+function settlePost(post, state, data) {
+    if (post.state !== postPending)
+        return;
+    post.state = state;
+    post.data = data;
+    if (post.timer !== undefined) {
+        call(I.clearTimeout, G, post.timer);
+        post.timer = undefined;
+    }
+    if (post.wake !== null)
+        post.wake();
+}
+
+// Starts the no-message timer: at once, or only when waitForPost begins (a Scenario whose
+// message is waited for after other Scenarios have run; their synchronous work must not count).
+function startPostTimer(post) {
+    if (post.state === postPending && post.timer === undefined)
+        post.timer = call(I.setTimeout, G, () => settlePost(post, postTimeout, undefined), messageTimeoutMs);
+}
+
+// Posts `root` on a new MessageChannel's port1; port2 receives it. Synchronous: a throw from
+// postMessage is in `threw` / `error`, and the message arrives later (waitForPost).
+function postThroughChannel(root, transfer, ctx, timerNow) {
     const ch = new I.MessageChannel();
     append(ctx.closers, ch.port1);
     append(ctx.closers, ch.port2);
-    let timer;
-    const received = new Promise(resolve => {
-        ch.port2.onmessage = e => resolve(record({ data: e.data }));
-        ch.port2.onmessageerror = () => resolve(record({ messageerror: true }));
-        timer = call(I.setTimeout, G, () => resolve(record({ timeout: true })), messageTimeoutMs);
-    });
+    const post = { threw: false, error: undefined, state: postPending, data: undefined, timer: undefined, wake: null };
+    ch.port2.onmessage = e => settlePost(post, postData, e.data);
+    ch.port2.onmessageerror = () => settlePost(post, postMessageError, undefined);
+    if (timerNow)
+        startPostTimer(post);
     try {
         ch.port1.postMessage(root, { transfer });
     } catch (e) {
-        call(I.clearTimeout, G, timer);
-        return record({ threw: true, error: e });
+        if (post.timer !== undefined)
+            call(I.clearTimeout, G, post.timer);
+        post.timer = undefined;
+        post.threw = true;
+        post.error = e;
     }
-    const r = await received;
-    call(I.clearTimeout, G, timer);
-    return r;
+    return post;
+}
+
+// Undefined when the Post has settled (or threw), else a promise of its settling.
+function waitForPost(post) {
+    if (post.threw || post.state !== postPending)
+        return undefined;
+    return new Promise(resolve => {
+        post.wake = resolve;
+        startPostTimer(post);
+    });
+}
+
+function cancelPost(post) {
+    if (post && post.timer !== undefined) {
+        call(I.clearTimeout, G, post.timer);
+        post.timer = undefined;
+    }
 }
 
 // Which input port is each result port? See the design note at the top.
@@ -1456,106 +1685,226 @@ async function identifyPorts(encoder, ctx) {
     call(I.clearTimeout, G, timer);
 }
 
-export async function runParsedScenario(sc, where = '') {
-    const ctx = newContext();
-    try {
-        await buildScenario(sc, ctx, where);
-        const root = valueOf(sc.root, ctx);
-        const transfer = sc.transfer.map(t => valueOf(t, ctx));
+// One Scenario's run: built, invoked, then (once any message has arrived) encoded.
+function newRun(sc, where) {
+    return { sc, where, ctx: newContext(), post: undefined, threw: false, error: undefined, result: undefined, done: false };
+}
 
-        let threw = false;
-        let error;
-        let result;
-        let special; // messageChannel: a messageerror or no message at all
-        if (sc.mode === 'structuredClone') {
-            try {
-                result = clone(root, { transfer });
-            } catch (e) {
-                threw = true;
-                error = e;
-            }
-        } else {
-            if (!nativeImpl || !I.MessageChannel)
-                fail(`${where}mode messageChannel is not supported by ${implementation}`);
-            const r = await postThroughChannel(root, transfer, ctx);
-            if (r.threw) {
-                threw = true;
-                error = r.error;
-            } else if (r.messageerror) {
-                special = 'messageerror';
-            } else if (r.timeout) {
-                special = 'no message';
-            } else {
-                result = r.data;
-            }
+// Builds the values (the bitmaps must have been awaited in between when there are any) and
+// calls the implementation: structuredClone, or postMessage (the message arrives later).
+function invoke(run, timerNow) {
+    const { sc, ctx, where } = run;
+    buildProps(sc, ctx, where);
+    const root = valueOf(sc.root, ctx);
+    const transfer = sc.transfer.map(t => valueOf(t, ctx));
+    if (sc.mode === 'structuredClone') {
+        try {
+            run.result = clone(root, { transfer });
+        } catch (e) {
+            run.threw = true;
+            run.error = e;
         }
-
-        const obs = record();
-        let encoder;
-        if (special) {
-            obs.threw = true;
-            obs.error = { name: special, domException: false };
-        } else if (threw) {
-            obs.threw = true;
-            const c = classifyThrow(error, ctx);
-            obs.error = c.error;
-            if (c.thrownValue !== undefined)
-                obs.thrownValue = c.thrownValue;
-        } else {
-            obs.threw = false;
-            encoder = new Encoder(ctx.regexps);
-            obs.result = encoder.graph(result);
-        }
-
-        // Transferables' state, before any probe can transfer a port.
-        const states = [];
-        for (let i = 0; i < sc.nodes.length; ++i) {
-            const kind = sc.nodes[i].kind;
-            const x = ctx.values[i];
-            if (kind === 'ArrayBuffer')
-                append(states, record({ kind, state: { node: i, detached: isDetachedBuffer(x), byteLength: call(I.abByteLength, x) } }));
-            else if (kind === 'MessagePort' || kind === 'ImageBitmap')
-                append(states, record({ kind, node: i, x }));
-        }
-        obs.getterCalls = [...ctx.log];
-
-        // Destructive probes, in this order: views (resizes result buffers), port identity (needs
-        // the entanglements as the call left them), then detached states (transfers live ports
-        // away; a result port that is an input port shares the input port's answer).
-        if (encoder) {
-            encoder.probeLengthTracking();
-            await identifyPorts(encoder, ctx);
-        }
-        const portDetached = new Map();
-        obs.transferables = states.map(s => {
-            if (s.kind === 'MessagePort') {
-                const detached = probePortDetached(s.x);
-                portDetached.set(s.x, detached);
-                return { node: s.node, detached };
-            }
-            if (s.kind === 'ImageBitmap')
-                return { node: s.node, detached: call(I.bitmapWidth, s.x) === 0 && call(I.bitmapHeight, s.x) === 0 };
-            return s.state;
-        });
-        if (encoder) {
-            for (const [n, port] of encoder.ports)
-                if (portDetached.has(port) ? portDetached.get(port) : probePortDetached(port))
-                    n.detached = true;
-        }
-        // Key order as in the protocol document.
-        const out = record({ threw: obs.threw });
-        for (const k of ['result', 'error', 'thrownValue', 'transferables', 'getterCalls'])
-            if (obs[k] !== undefined)
-                out[k] = obs[k];
-        return out;
-    } finally {
-        for (const p of ctx.closers) {
-            try {
-                p.close();
-            } catch { /* already closed */ }
-        }
-        restoreObjectPrototype();
+    } else {
+        if (!nativeImpl || !I.MessageChannel)
+            fail(`${where}mode messageChannel is not supported by ${implementation}`);
+        run.post = postThroughChannel(root, transfer, ctx, timerNow);
     }
+}
+
+// The Observation, once any message has arrived: the result graph, the transferables' state,
+// the getter calls, then the destructive probes. A JSON-ready object except that absent fields
+// are undefined (JSON.stringify leaves them out).
+async function observe(run) {
+    const { sc, ctx } = run;
+    let threw = run.threw;
+    let error = run.error;
+    let result = run.result;
+    let special; // messageChannel: a messageerror or no message at all
+    const post = run.post;
+    if (post) {
+        if (post.threw) {
+            threw = true;
+            error = post.error;
+        } else if (post.state === postMessageError) {
+            special = 'messageerror';
+        } else if (post.state === postTimeout) {
+            special = 'no message';
+        } else {
+            result = post.data;
+        }
+    }
+
+    const obs = { threw: false, result: undefined, error: undefined, thrownValue: undefined, transferables: undefined, getterCalls: undefined };
+    let encoder;
+    if (special) {
+        obs.threw = true;
+        obs.error = { name: special, domException: false };
+    } else if (threw) {
+        obs.threw = true;
+        const c = classifyThrow(error, ctx);
+        obs.error = c.error;
+        obs.thrownValue = c.thrownValue;
+    } else {
+        encoder = new Encoder(ctx.regexps);
+        obs.result = encoder.graph(result);
+    }
+
+    // Transferables' state, before any probe can transfer a port.
+    const states = [];
+    for (let i = 0; i < sc.nodes.length; ++i) {
+        const kind = sc.nodes[i].kind;
+        const x = ctx.values[i];
+        if (kind === 'ArrayBuffer')
+            append(states, { kind, state: { node: i, detached: isDetachedBuffer(x), byteLength: call(I.abByteLength, x) }, node: i, x: undefined });
+        else if (kind === 'MessagePort' || kind === 'ImageBitmap')
+            append(states, { kind, state: undefined, node: i, x });
+    }
+    obs.getterCalls = [...ctx.log];
+
+    // Destructive probes, in this order: views (resizes result buffers), port identity (needs
+    // the entanglements as the call left them), then detached states (transfers live ports
+    // away; a result port that is an input port shares the input port's answer).
+    if (encoder) {
+        encoder.probeLengthTracking();
+        if (encoder.ports.length !== 0)
+            await identifyPorts(encoder, ctx);
+    }
+    const portDetached = new Map();
+    obs.transferables = states.map(s => {
+        if (s.kind === 'MessagePort') {
+            const detached = probePortDetached(s.x);
+            portDetached.set(s.x, detached);
+            return { node: s.node, detached };
+        }
+        if (s.kind === 'ImageBitmap')
+            return { node: s.node, detached: call(I.bitmapWidth, s.x) === 0 && call(I.bitmapHeight, s.x) === 0 };
+        return s.state;
+    });
+    if (encoder) {
+        for (const [n, port] of encoder.ports)
+            if (portDetached.has(port) ? portDetached.get(port) : probePortDetached(port))
+                n.detached = true;
+    }
+    return obs;
+}
+
+// After a run, whatever happened: its ports closed, its timer stopped, %Object.prototype% as it
+// was at start-up.
+function cleanUp(run) {
+    if (run.done)
+        return;
+    run.done = true;
+    cancelPost(run.post);
+    for (const p of run.ctx.closers) {
+        try {
+            p.close();
+        } catch { /* already closed */ }
+    }
+    if (run.sc.pollutes || R.ownKeys(Object.prototype).length !== objectPrototypeSnapshot.length)
+        restoreObjectPrototype();
+}
+
+// Runs one Scenario by itself, as the only thing going on.
+async function runAlone(sc, where) {
+    const run = newRun(sc, where);
+    guarded = sc.pollutes;
+    try {
+        buildNodes(sc, run.ctx, where);
+        if (run.ctx.bitmaps.length !== 0)
+            await awaitBitmaps(run.ctx);
+        invoke(run, true);
+        if (run.post) {
+            const wait = waitForPost(run.post);
+            if (wait)
+                await wait;
+        }
+        return await observe(run);
+    } finally {
+        cleanUp(run);
+        guarded = false;
+    }
+}
+
+// Runs a Scenario up to the point where it waits for its message (all of it in structuredClone
+// mode): synchronous. Only for Scenarios that are not `alone`.
+function startOverlapped(sc, where) {
+    const run = newRun(sc, where);
+    try {
+        buildNodes(sc, run.ctx, where);
+        invoke(run, false);
+    } catch (e) {
+        cleanUp(run);
+        throw e;
+    }
+    return run;
+}
+
+async function finishOverlapped(run) {
+    try {
+        if (run.post) {
+            const wait = waitForPost(run.post);
+            if (wait)
+                await wait;
+        }
+        return await observe(run);
+    } finally {
+        cleanUp(run);
+    }
+}
+
+// At most this many Scenarios wait for their messages at once.
+const maxOverlapped = 64;
+
+// Runs a batch of parsed Scenarios, in order, and gives their Observations in the same order
+// (as observe() makes them: JSON.stringify them; undefined fields are absent ones).
+//
+// Each Scenario is observed exactly as if it ran alone, but their waits overlap: a Scenario in
+// messageChannel mode is built and posted, and the batch goes on with the next Scenarios while
+// its message is on its way; messages are collected, and the Observations made, in order. This
+// is sound because the Scenarios share nothing: each builds its own values, its own
+// MessageChannel, its own getters and log. The exceptions run `alone` (parseScenario says which),
+// after every message before them has been collected: a Scenario that may change
+// %Object.prototype% (shared by everything), and those with MessagePorts or ImageBitmaps (the
+// port probes post and wait; bitmaps are made asynchronously). An overlapped Scenario's
+// no-message timeout starts when the batch starts waiting for it, not when it posts.
+//
+// `before(k, sc)` is called right before Scenario k starts. An AdapterError (or any failure)
+// stops the batch: the Scenarios still waiting are cleaned up and the error is thrown.
+export async function runParsedScenarios(scenarios, { where = k => `scenario ${k}: `, before } = {}) {
+    const observations = [];
+    const overlapped = [];
+    let next = 0; // the first of `overlapped` not yet finished
+    try {
+        for (let k = 0; k < scenarios.length; ++k) {
+            const sc = scenarios[k];
+            if (sc.alone) {
+                while (next < overlapped.length)
+                    observations.push(await finishOverlapped(overlapped[next++]));
+                if (before)
+                    before(k, sc);
+                observations.push(await runAlone(sc, where(k)));
+                continue;
+            }
+            if (overlapped.length - next >= maxOverlapped)
+                observations.push(await finishOverlapped(overlapped[next++]));
+            if (before)
+                before(k, sc);
+            overlapped.push(startOverlapped(sc, where(k)));
+        }
+        while (next < overlapped.length)
+            observations.push(await finishOverlapped(overlapped[next++]));
+        return observations;
+    } finally {
+        for (let i = next; i < overlapped.length; ++i)
+            cleanUp(overlapped[i]);
+    }
+}
+
+// The Observation as a plain JSON value (absent fields absent).
+const jsonReady = obs => JSON.parse(JSON.stringify(obs));
+
+export async function runParsedScenario(sc, where = '') {
+    return jsonReady(await runAlone(sc, where));
 }
 
 
@@ -1581,8 +1930,11 @@ export async function probeCapabilities() {
     if (nativeImpl && I.MessageChannel) {
         const ctx = newContext();
         try {
-            const r = await postThroughChannel({ a: 1 }, [], ctx);
-            probes['message-channel'] = r.data !== undefined && r.data.a === 1;
+            const post = postThroughChannel({ a: 1 }, [], ctx, true);
+            const wait = waitForPost(post);
+            if (wait)
+                await wait;
+            probes['message-channel'] = post.data !== undefined && post.data.a === 1;
         } catch {
             probes['message-channel'] = false;
         } finally {

@@ -231,6 +231,67 @@ for (const rt of runtimes) {
             assert.deepEqual(second.getterCalls, []);
         });
 
+        test('a batch gives each Scenario the Observation it gets alone, whatever runs around it', async () => {
+            // messageChannel Scenarios overlap their waits; structuredClone ones run in between;
+            // one that changes %Object.prototype% and one with ports run alone. No Errors here:
+            // their stacks name the adapter's functions, which differ between the two paths.
+            const pollute = scenario([
+                { kind: 'Object', props: [{ key: 'a', getter: { label: 1, effects: [{ kind: 'define', target: 1, key: '0', value: 'polluted' }], throws: false, result: 1 } }] },
+                { kind: 'Object.prototype', props: [{ key: 'then', getter: { label: 2, effects: [], throws: false, result: 2 } }] },
+            ]);
+            const withPort = scenario([
+                { kind: 'Array', arrayLength: 1, props: [{ key: '0', value: { ref: 1 } }] },
+                { kind: 'MessagePort', portId: 5 },
+            ], { transfer: [{ ref: 1 }], mode: 'messageChannel' });
+            const getters = scenario([
+                { kind: 'Object', props: [
+                    { key: 'g', getter: { label: 3, effects: [{ kind: 'delete', target: 0, key: 'h' }], throws: false, result: { ref: 1 } } },
+                    { key: 'h', value: 1 },
+                    { key: '__proto__', value: { ref: 1 } },
+                    { symbol: 2, value: 'sym', enumerable: false },
+                ] },
+                { kind: 'Array', arrayLength: 1000, props: [{ key: '7', value: true }, { key: 'x', value: num('NaN') }] },
+                { kind: 'Symbol', description: 'd' },
+            ], { root: { ref: 0 }, mode: 'messageChannel' });
+            const throwing = scenario([
+                { kind: 'Object', props: [{ key: 'g', getter: { label: 4, effects: [], throws: true, result: 'boom' } }] },
+            ], { mode: 'messageChannel' });
+            const mc = s => ({ ...s, mode: 'messageChannel' });
+            const batch = [mc(plainObject), plainObject, getters, mc(plainObject), throwing, pollute, mc(plainObject), withPort,
+                getters, plainObject, mc(pollute), getters];
+            const together = await a.run(...batch);
+            const alone = [];
+            for (const s of batch)
+                alone.push(await a.one(s));
+            assert.deepEqual(together, alone);
+            assert.deepEqual(together[2].getterCalls, [3]);
+            assert.deepEqual(together[4].error, { name: 'user value' });
+            assert.deepEqual(together[7].result.nodes[1].portId, 5);
+            const own = together[2].result.nodes[0].props.map(p => p.key ?? `@${p.symbol}`);
+            assert.deepEqual(own, ['g', '__proto__'], 'h was deleted; a non-enumerable symbol-keyed property is not cloned');
+        });
+
+        test('lines end at \\n, \\r\\n or a lone \\r, and may come in pieces', async () => {
+            const line = JSON.stringify({ pmconf: 'run', id: 900, scenarios: [plainObject] });
+            const half = Math.floor(line.length / 2);
+            a.proc.stdin.write(`${line.replace('900', '901')}\r\n${line.replace('900', '902')}\r`);
+            a.proc.stdin.write(`${line.slice(0, half)}`);
+            await new Promise(resolve => setTimeout(resolve, 50));
+            a.proc.stdin.write(`${line.slice(half)}\n`);
+            const replies = [await a.line(), await a.line(), await a.line()];
+            assert.deepEqual(replies.map(r => [r.pmconf, r.id]), [['observations', 901], ['observations', 902], ['observations', 900]]);
+            assert.deepEqual(replies[0].observations, replies[2].observations);
+        });
+
+        test('a Scenario that cannot be built fails its batch, also among overlapped ones, and the adapter goes on', async () => {
+            const mc = { ...plainObject, mode: 'messageChannel' };
+            const reply = await a.request({ pmconf: 'run', id: 950, scenarios: [mc, mc, scenario([{ kind: 'Date', date: num('-0') }]), mc] });
+            assert.equal(reply.pmconf, 'error');
+            assert.equal(reply.id, 950);
+            assert.match(reply.message, /^scenario 2: node 0 \(Date\): cannot build/);
+            assert.deepEqual(await a.one(mc), await a.one(plainObject));
+        });
+
         test('a malformed line or Scenario gets an error reply and the adapter keeps answering', async () => {
             const bad = await a.send('this is not JSON');
             assert.equal(bad.pmconf, 'error');
