@@ -77,27 +77,14 @@ RealmId Heap::add_realm(Realm realm)
     return static_cast<RealmId>(m_realms.size() - 1);
 }
 
-ObjectId Heap::allocate(ObjectKind kind, RealmId realm, Slots slots)
-{
-    m_objects.emplace_back(kind, realm, false, std::pmr::vector<Property>(m_property_arena.resource()), std::move(slots));
-    return ObjectId { static_cast<std::uint32_t>(m_objects.size() - 1) };
-}
-
-void Heap::reserve_more_objects(std::size_t more)
-{
-    auto const needed = m_objects.size() + more;
-    if (needed > m_objects.capacity())
-        m_objects.reserve(std::max(needed, 2 * m_objects.capacity()));
-}
-
 std::uint32_t Heap::begin_memory_epoch()
 {
     if (m_active_memory_epoch != 0)
         model_defect("two serialize memories at once on one heap", __FILE__, __LINE__);
     if (++m_last_memory_epoch == 0) {
         // After 2^32 - 1 memories the epochs start again: forget every stale entry first.
-        for (auto& o : m_objects)
-            o.memory_epoch = 0;
+        for (std::size_t i = 0; i < m_objects.size(); ++i)
+            m_objects[i].memory_epoch = 0;
         m_last_memory_epoch = 1;
     }
     m_active_memory_epoch = m_last_memory_epoch;
@@ -203,17 +190,29 @@ bool Heap::delete_property(ObjectId id, PropertyKey key)
 void Heap::enumerable_own_string_keys(ObjectId id, std::vector<KeyAtSlot>& keys) const
 {
     auto const& o = object(id);
-    // OPTIMIZATION: room for every property first, then filled in by index and trimmed.
+    // OPTIMIZATION: room for every property first (no reallocation while filling in; storage the
+    // caller's vector already has is reused), and no value-initialization of that room.
     auto const size = static_cast<std::uint32_t>(o.properties.size());
-    keys.resize(size);
-    std::size_t count = 0;
+    keys.clear();
+    keys.reserve(size);
+    // OPTIMIZATION: whether creation order is already the required order (ascending array
+    // indices, then the strings), as it is for objects built in order; then nothing is sorted.
+    bool in_order = true;
+    bool string_seen = false;
+    std::uint64_t next_index = 0;
     for (std::uint32_t slot = 0; slot < size; ++slot) {
         auto const& p = o.properties[slot];
-        if (!p.deleted && p.enumerable && p.key.type != PropertyKey::Type::symbol)
-            keys[count++] = KeyAtSlot { p.key, slot };
+        if (!p.deleted && p.enumerable && p.key.type != PropertyKey::Type::symbol) {
+            keys.emplace_back(p.key, slot);
+            if (p.key.type == PropertyKey::Type::string) {
+                string_seen = true;
+            } else {
+                in_order = in_order && !string_seen && p.key.value >= next_index;
+                next_index = std::uint64_t(p.key.value) + 1;
+            }
+        }
     }
-    keys.resize(count);
-    if (o.has_index_keys) {
+    if (o.has_index_keys && !in_order) {
         // Array indices first, ascending; then string keys in creation order.
         auto is_index = [](KeyAtSlot const& k) { return k.key.type == PropertyKey::Type::index; };
         // OPTIMIZATION: stable_partition allocates a buffer; keys are usually partitioned already.
@@ -242,21 +241,6 @@ Completion<Value> Heap::get_other(ObjectId id, KeyAtSlot k, spec::StepId calling
     if (!p->is_accessor())
         return p->value;
     return call_getter(p->getter, calling_step);
-}
-
-void Heap::create_data_property(ObjectId id, PropertyKey key, Value value)
-{
-    // On the new objects StructuredDeserialize creates, keys are distinct: append.
-    auto& o = object(id);
-    o.properties.push_back(Property { key, value, no_getter, true, true, true, false });
-    if (key.type == PropertyKey::Type::index) {
-        o.has_index_keys = true;
-        if (o.kind == ObjectKind::array) {
-            auto& a = slots_of<ArraySlots>(o);
-            if (key.value >= a.length)
-                a.length = key.value + 1;
-        }
-    }
 }
 
 Completion<Value> Heap::call_getter(std::uint32_t index, spec::StepId calling_step)

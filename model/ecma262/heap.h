@@ -5,12 +5,13 @@
 #pragma once
 
 #include "model/ecma262/value.h"
+#include "model/infra/arena.h"
+#include "model/infra/chunked_vector.h"
 #include "model/infra/completion.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -208,7 +209,7 @@ struct Object {
     ObjectKind kind = ObjectKind::ordinary;
     RealmId realm = 0;
     bool has_index_keys = false; // OPTIMIZATION: skip sorting keys when there are none
-    std::pmr::vector<Property> properties; // OPTIMIZATION: in its heap's PropertyArena
+    ArenaVector<Property> properties; // OPTIMIZATION: in its heap's PropertyArena
     Slots slots;
     // OPTIMIZATION: the entry of StructuredSerializeInternal's memory for this object (see
     // html::SerializeMemory), valid only while memory_epoch is the heap's active memory epoch:
@@ -230,19 +231,19 @@ struct KeyAtSlot {
 // as objects allocated in it may live.
 class PropertyArena {
 public:
-    PropertyArena() : m_resource(std::make_unique<std::pmr::monotonic_buffer_resource>()) { }
+    PropertyArena() : m_arena(std::make_unique<Arena>()) { }
     PropertyArena(PropertyArena const&) : PropertyArena() { }
-    PropertyArena(PropertyArena&& other) noexcept : PropertyArena() { std::swap(m_resource, other.m_resource); }
+    PropertyArena(PropertyArena&& other) noexcept : PropertyArena() { std::swap(m_arena, other.m_arena); }
     PropertyArena& operator=(PropertyArena const&) { return *this; }
     PropertyArena& operator=(PropertyArena&& other) noexcept
     {
-        std::swap(m_resource, other.m_resource);
+        std::swap(m_arena, other.m_arena);
         return *this;
     }
-    std::pmr::memory_resource* resource() const { return m_resource.get(); }
+    ArenaAllocator<Property> allocator() const { return ArenaAllocator<Property>(m_arena.get()); }
 
 private:
-    std::unique_ptr<std::pmr::monotonic_buffer_resource> m_resource;
+    std::unique_ptr<Arena> m_arena;
 };
 
 class Heap {
@@ -251,11 +252,20 @@ public:
     Realm const& realm(RealmId id) const { return m_realms[id]; }
     Realm& realm(RealmId id) { return m_realms[id]; }
 
-    ObjectId allocate(ObjectKind, RealmId, Slots = {});
+    // OPTIMIZATION: inline, with the slots built in place (from Slots or from one of its alternatives).
+    template<class S = std::monostate>
+    ObjectId allocate(ObjectKind kind, RealmId realm, S&& slots = {})
+    {
+        m_objects.emplace_back(kind, realm, false, ArenaVector<Property>(m_property_arena.allocator()),
+            std::forward<S>(slots));
+        return ObjectId { static_cast<std::uint32_t>(m_objects.size() - 1) };
+    }
     Object& object(ObjectId id) { return m_objects[id.index]; }
     Object const& object(ObjectId id) const { return m_objects[id.index]; }
     std::size_t object_count() const { return m_objects.size(); }
     void reserve_objects(std::size_t n) { m_objects.reserve(n); }
+    // OPTIMIZATION: room in the chunk table for `more` objects (see m_objects).
+    void reserve_more_objects(std::size_t more) { m_objects.reserve(m_objects.size() + more); }
 
     Value intern_string(std::u16string);
     Value new_bigint(std::string canonical_decimal);
@@ -296,6 +306,7 @@ public:
         return get_other(id, k, calling_step);
     }
     // https://tc39.es/ecma262/#sec-createdataproperty on a new ordinary object or array
+    // OPTIMIZATION: inline (below).
     void create_data_property(ObjectId, PropertyKey, Value);
     // Run a getter script; the call is logged.
     Completion<Value> call_getter(std::uint32_t getter, spec::StepId calling_step);
@@ -311,10 +322,6 @@ public:
 
     std::uint32_t next_port_id() { return m_next_port_id++; }
 
-    // OPTIMIZATION: room for `more` objects, growing geometrically (the arena then moves its
-    // objects O(log n) times, not once per reservation).
-    void reserve_more_objects(std::size_t more);
-
     // The serialize memory stored on the objects (Object::memory_epoch): one memory at a time.
     // begin returns a fresh epoch, which no object holds yet.
     std::uint32_t begin_memory_epoch();
@@ -326,7 +333,9 @@ private:
 
     PropertyArena m_property_arena; // first: it outlives the objects
     std::vector<Realm> m_realms;
-    std::vector<Object> m_objects;
+    // OPTIMIZATION: in chunks, so that objects never move: allocating never copies the heap (a
+    // structured clone into a heap whose arena is full used to move every object).
+    ChunkedVector<Object, 1024> m_objects;
     std::vector<std::u16string> m_strings;
     std::unordered_map<std::u16string, std::uint32_t> m_string_index;
     std::vector<std::string> m_bigints;
@@ -360,6 +369,26 @@ T const& slots_of(Object const& o)
         return p->get();
     else
         return *p;
+}
+
+[[gnu::always_inline]] inline void Heap::create_data_property(ObjectId id, PropertyKey key, Value value)
+{
+    // On the new objects StructuredDeserialize creates, keys are distinct: append.
+    auto& o = object(id);
+    // OPTIMIZATION: appended, then filled in field by field: value (16 bytes) is then read in the
+    // halves it was written in (a Value read whole right after being written in halves stalls the
+    // CPU's store-to-load forwarding), and its address escapes nowhere, so it stays in registers.
+    auto& property = o.properties.emplace_back();
+    property.key = key;
+    property.value = value;
+    if (key.type == PropertyKey::Type::index) {
+        o.has_index_keys = true;
+        if (o.kind == ObjectKind::array) {
+            auto& a = slots_of<ArraySlots>(o);
+            if (key.value >= a.length)
+                a.length = key.value + 1;
+        }
+    }
 }
 
 // https://tc39.es/ecma262/#sec-canonicalnumericindexstring restricted to array indices:

@@ -1,6 +1,6 @@
 // A vector whose elements never move: fixed-capacity chunks, so that appending costs no copy of
 // the elements already there, and a reference to an element stays valid while the vector lives.
-// OPTIMIZATION: a serialized graph's Records (see SerializedGraph).
+// OPTIMIZATION: a serialized graph's Records (see SerializedGraph) and a heap's objects (see Heap).
 #pragma once
 
 #include <cstddef>

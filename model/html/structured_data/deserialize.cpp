@@ -1,6 +1,6 @@
 // StructuredDeserialize. As with serialization, the recursion of step 24 runs on an explicit
-// stack: deserialize_record() is steps 2-23 for one Record; next_deep_child() and
-// append_deep_child() run step 24 one entry at a time.
+// stack: deserialize_record() is steps 2-25 for one Record (deserialize_graph_record() for a
+// Record in the graph); next_deep_child() and append_deep_child() run step 24 one entry at a time.
 
 #include "model/html/structured_data/deserialize.h"
 
@@ -37,7 +37,7 @@ struct DeepFrame {
     std::size_t next = 0;
     bool awaiting_map_value = false;
     Value deserialized_key {};
-    std::pmr::vector<PropertyRecord> const* properties = nullptr;
+    ArenaVector<PropertyRecord> const* properties = nullptr;
 };
 
 Throw data_clone_error(spec::StepId step) { return throw_error(ErrorKind::dom_data_clone_error, step); }
@@ -51,23 +51,57 @@ ErrorPrototype prototype_for_name(std::u16string const& name)
     return ErrorPrototype::Error;
 }
 
+Completion<void> deserialize_graph_record(DeserializeContext&, RecordId serialized_id, DeserializedValue& result);
+
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
-// Steps 2-23 for one Record (step 1 is the caller's), into *result*.
+// Steps 2-25 for one Record (step 1 is the caller's), into *result*: a Record in the graph goes to
+// deserialize_graph_record; a primitive Record held inline (see SerializedRef) is done here.
 // OPTIMIZATION: an out parameter, not a struct in the completion, which GCC copies through memory.
-Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef serialized_ref, DeserializedValue& result)
+// OPTIMIZATION: inline, so that a primitive costs no call.
+[[gnu::always_inline]] inline Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef serialized_ref,
+    DeserializedValue& result)
+{
+    if (!serialized_ref.is_primitive()) {
+        // OPTIMIZATION: through a variable of its own, so that *result* can live in registers: a
+        // Value written in two halves and read back whole stalls the CPU's store-to-load forwarding.
+        DeserializedValue graph_result;
+        auto completion = deserialize_graph_record(ctx, serialized_ref.record_id(), graph_result);
+        result = graph_result;
+        return completion;
+    }
+
+    // 2. A primitive Record held inline is never in memory: it has no identity.
+    PM_STEP(S::s2);
+    // 3. deep starts false.
+    PM_STEP(S::s3);
+    // 4. value starts uninitialized.
+    PM_STEP(S::s4);
+    // 5. A primitive is itself.
+    PM_STEP(S::s5);
+    auto const value = serialized_ref.primitive_record().value;
+    // 23. Remember the value for this Record.
+    PM_STEP(S::s23);
+    // MODEL: an inline primitive Record has no identity to remember.
+    // 25. Return value (step 24 is skipped).
+    PM_STEP(S::s25);
+    result = DeserializedValue { value, false };
+    return {};
+}
+
+// https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
+// Steps 2-25 for a Record in the graph.
+Completion<void> deserialize_graph_record(DeserializeContext& ctx, RecordId serialized_id,
+    DeserializedValue& result)
 {
     auto& heap = ctx.heap;
     auto const& realm = heap.realm(ctx.target_realm);
-    // A primitive Record held inline is never in memory (see SerializedRef).
-    bool const in_graph = !serialized_ref.is_primitive();
-    auto const serialized_id = in_graph ? serialized_ref.record_id() : RecordId {};
 
     // 2. A Record already in memory deserializes to the value made for it before.
     PM_STEP(S::s2);
-    if (auto existing = in_graph ? ctx.memory.get(serialized_id) : std::nullopt) {
+    if (auto existing = ctx.memory.get(serialized_id)) {
         bool const lose = fault_active(Fault::lose_sharing) && existing->is_object()
             && ctx.memory.state(serialized_id) == DeserializeMemory::State::complete
-            && !std::holds_alternative<TransferDataHolder>(ctx.graph[serialized_id]);
+            && !record_holds<TransferDataHolder>(ctx.graph[serialized_id]);
         if (!lose) {
             result = DeserializedValue { *existing, false };
             return {};
@@ -80,43 +114,42 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
     // 4. value starts uninitialized.
     PM_STEP(S::s4);
     Value value;
-    PrimitiveRecord const inline_primitive = in_graph ? PrimitiveRecord {} : serialized_ref.primitive_record();
-    Record const* serialized = in_graph ? &ctx.graph[serialized_id] : nullptr; // null: inline_primitive
+    Record const* serialized = &ctx.graph[serialized_id];
 
-    if (auto const* primitive = in_graph ? std::get_if<PrimitiveRecord>(serialized) : &inline_primitive) {
+    if (auto const* primitive = record_if<PrimitiveRecord>(serialized)) {
         // 5. A primitive is itself.
         PM_STEP(S::s5);
         value = primitive->value;
-    } else if (auto const* boolean = std::get_if<BooleanRecord>(serialized)) {
+    } else if (auto const* boolean = record_if<BooleanRecord>(serialized)) {
         // 6. A new Boolean object.
         PM_STEP(S::s6);
         value = Value::object(heap.allocate(ObjectKind::boolean_object, ctx.target_realm,
             PrimitiveWrapperSlots { Value::boolean(boolean->boolean_data) }));
-    } else if (auto const* number = std::get_if<NumberRecord>(serialized)) {
+    } else if (auto const* number = record_if<NumberRecord>(serialized)) {
         // 7. A new Number object.
         PM_STEP(S::s7);
         value = Value::object(heap.allocate(ObjectKind::number_object, ctx.target_realm,
             PrimitiveWrapperSlots { Value::number(number->number_data) }));
-    } else if (auto const* bigint = std::get_if<BigIntRecord>(serialized)) {
+    } else if (auto const* bigint = record_if<BigIntRecord>(serialized)) {
         // 8. A new BigInt object.
         PM_STEP(S::s8);
         value = Value::object(heap.allocate(ObjectKind::bigint_object, ctx.target_realm, PrimitiveWrapperSlots { bigint->bigint_data }));
-    } else if (auto const* string = std::get_if<StringRecord>(serialized)) {
+    } else if (auto const* string = record_if<StringRecord>(serialized)) {
         // 9. A new String object.
         PM_STEP(S::s9);
         value = Value::object(heap.allocate(ObjectKind::string_object, ctx.target_realm, PrimitiveWrapperSlots { string->string_data }));
-    } else if (auto const* date = std::get_if<DateRecord>(serialized)) {
+    } else if (auto const* date = record_if<DateRecord>(serialized)) {
         // 10. A new Date object.
         PM_STEP(S::s10);
         value = Value::object(heap.allocate(ObjectKind::date, ctx.target_realm, DateSlots { date->date_value }));
-    } else if (auto const* regexp = std::get_if<RegExpRecord>(serialized)) {
+    } else if (auto const* regexp = record_if<RegExpRecord>(serialized)) {
         // 11. A new RegExp object with the same matcher, source and flags (lastIndex 0).
         PM_STEP(S::s11);
         auto const id = heap.allocate(ObjectKind::regexp, ctx.target_realm,
             RegExpSlots { regexp->original_source, fault_active(Fault::regexp_loses_flags) ? std::string() : regexp->original_flags });
         heap.define_data_property(id, PropertyKey::string(heap.intern_string(u"lastIndex").table_index()), Value::number(0), false, true, false);
         value = Value::object(id);
-    } else if (auto const* shared = std::get_if<SharedArrayBufferRecord>(serialized)) {
+    } else if (auto const* shared = record_if<SharedArrayBufferRecord>(serialized)) {
         // 12. SharedArrayBuffer.
         PM_STEP(S::s12);
         // 12.1. Only within the agent cluster it came from.
@@ -127,7 +160,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         PM_STEP(S::s12_2);
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { shared->array_buffer_data, shared->array_buffer_byte_length, std::nullopt, true, false }));
-    } else if (auto const* growable = std::get_if<GrowableSharedArrayBufferRecord>(serialized)) {
+    } else if (auto const* growable = record_if<GrowableSharedArrayBufferRecord>(serialized)) {
         // 13. Growable SharedArrayBuffer.
         PM_STEP(S::s13);
         // 13.1. Only within the agent cluster it came from.
@@ -139,7 +172,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { growable->array_buffer_data, growable->array_buffer_byte_length_data,
                 growable->array_buffer_max_byte_length, true, false }));
-    } else if (auto const* buffer = std::get_if<ArrayBufferRecord>(serialized)) {
+    } else if (auto const* buffer = record_if<ArrayBufferRecord>(serialized)) {
         // 14. A new ArrayBuffer with the serialized bytes.
         PM_STEP(S::s14);
         if (buffer->array_buffer_byte_length > realm.max_allocation) {
@@ -152,7 +185,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { std::make_shared<DataBlock>(*buffer->array_buffer_data), buffer->array_buffer_byte_length,
                 std::nullopt, false, false }));
-    } else if (auto const* resizable = std::get_if<ResizableArrayBufferRecord>(serialized)) {
+    } else if (auto const* resizable = record_if<ResizableArrayBufferRecord>(serialized)) {
         // 15. A new resizable ArrayBuffer with the serialized bytes and maximum.
         PM_STEP(S::s15);
         if (resizable->array_buffer_max_byte_length > realm.max_allocation) {
@@ -163,7 +196,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         value = Value::object(heap.allocate(ObjectKind::array_buffer, ctx.target_realm,
             ArrayBufferSlots { std::make_shared<DataBlock>(*resizable->array_buffer_data), resizable->array_buffer_byte_length,
                 resizable->array_buffer_max_byte_length, false, false }));
-    } else if (auto const* view = std::get_if<ArrayBufferViewRecord>(serialized)) {
+    } else if (auto const* view = record_if<ArrayBufferViewRecord>(serialized)) {
         // 16. A view.
         PM_STEP(S::s16);
         // 16.1. Deserialize its buffer first, with the same memory.
@@ -191,7 +224,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
             }
         }
         value = Value::object(heap.allocate(kind, ctx.target_realm, slots));
-    } else if (std::holds_alternative<MapRecord>(*serialized)) {
+    } else if (record_holds<MapRecord>(*serialized)) {
         // 17. A Map ...
         PM_STEP(S::s17);
         // 17.1. ... new and empty,
@@ -200,7 +233,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         // 17.2. filled in deeply.
         PM_STEP(S::s17_2);
         deep = true;
-    } else if (std::holds_alternative<SetRecord>(*serialized)) {
+    } else if (record_holds<SetRecord>(*serialized)) {
         // 18. A Set ...
         PM_STEP(S::s18);
         // 18.1. ... new and empty,
@@ -209,7 +242,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         // 18.2. filled in deeply.
         PM_STEP(S::s18_2);
         deep = true;
-    } else if (auto const* array = std::get_if<ArrayRecord>(serialized)) {
+    } else if (auto const* array = record_if<ArrayRecord>(serialized)) {
         // 19. An Array ...
         PM_STEP(S::s19);
         // 19.1. ... with the target realm's Array.prototype,
@@ -220,7 +253,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         // 19.3. ... filled in deeply.
         PM_STEP(S::s19_3);
         deep = true;
-    } else if (std::holds_alternative<ObjectRecord>(*serialized)) {
+    } else if (record_holds<ObjectRecord>(*serialized)) {
         // 20. An ordinary object ...
         PM_STEP(S::s20);
         // 20.1. ... new,
@@ -229,7 +262,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
         // 20.2. ... filled in deeply.
         PM_STEP(S::s20_2);
         deep = true;
-    } else if (auto const* error = std::get_if<ErrorRecord>(serialized)) {
+    } else if (auto const* error = record_if<ErrorRecord>(serialized)) {
         // 21. An Error object.
         PM_STEP(S::s21);
         // 21.1. The prototype is %Error.prototype% ...
@@ -271,7 +304,7 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
     } else {
         // 22. A platform object.
         PM_STEP(S::s22);
-        auto const& platform = std::get<PlatformObjectRecord>(*serialized);
+        auto const& platform = record_get<PlatformObjectRecord>(*serialized);
         // 22.1. interfaceName is the record's [[Type]].
         PM_STEP(S::s22_1);
         // 22.2. An interface the target realm does not expose is a DataCloneError.
@@ -288,9 +321,8 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
 
     // 23. Remember the value for this Record.
     PM_STEP(S::s23);
-    // MODEL: an inline primitive Record has no identity to remember.
-    if (in_graph)
-        ctx.memory.set(serialized_id, value, deep ? DeserializeMemory::State::in_progress : DeserializeMemory::State::complete);
+    ctx.memory.set(serialized_id, value,
+        deep ? DeserializeMemory::State::in_progress : DeserializeMemory::State::complete);
     if (!deep) {
         // 25. Return value (step 24 is skipped).
         PM_STEP(S::s25);
@@ -300,16 +332,33 @@ Completion<void> deserialize_record(DeserializeContext& ctx, SerializedRef seria
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
+// Step 24.3.1's loop over an Array's or Object's [[Properties]] (found by step 24.3): true with the
+// next Record to deserialize in *child*, or false when done.
+[[gnu::always_inline]] inline bool next_deep_property(DeepFrame& frame, SerializedRef& child)
+{
+    auto const& properties = *frame.properties;
+    if (frame.next >= properties.size())
+        return false;
+    // 24.3.1.1. deserialize the value.
+    PM_STEP(S::s24_3_1_1);
+    child = properties[frame.next].value;
+    return true;
+}
+
+// https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
 // Step 24, one entry at a time: true with the next Record to deserialize in *child*, or false when done.
 // OPTIMIZATION: an out parameter, not an optional, which GCC copies through memory.
 bool next_deep_child(DeserializeContext& ctx, DeepFrame& frame, SerializedRef& child)
 {
+    // OPTIMIZATION: once step 24.3 has found an Array's or Object's properties, straight to the next one.
+    if (frame.properties)
+        return next_deep_property(frame, child);
     auto const& serialized = *frame.record;
     if (frame.next == 0 && !frame.awaiting_map_value) {
         // 24. deep is true.
         PM_STEP(S::s24);
     }
-    if (auto const* map = std::get_if<MapRecord>(&serialized)) {
+    if (auto const* map = record_if<MapRecord>(&serialized)) {
         if (frame.next == 0 && !frame.awaiting_map_value) {
             // 24.1. A Map's entries,
             PM_STEP(S::s24_1);
@@ -329,7 +378,7 @@ bool next_deep_child(DeserializeContext& ctx, DeepFrame& frame, SerializedRef& c
         child = map->map_data[frame.next].second;
         return true;
     }
-    if (auto const* set = std::get_if<SetRecord>(&serialized)) {
+    if (auto const* set = record_if<SetRecord>(&serialized)) {
         if (frame.next == 0) {
             // 24.2. A Set's entries,
             PM_STEP(S::s24_2);
@@ -343,33 +392,23 @@ bool next_deep_child(DeserializeContext& ctx, DeepFrame& frame, SerializedRef& c
         child = set->set_data[frame.next];
         return true;
     }
-    if (!frame.properties) {
-        if (auto const* array = std::get_if<ArrayRecord>(&serialized))
-            frame.properties = &array->properties;
-        else if (auto const* object = std::get_if<ObjectRecord>(&serialized))
-            frame.properties = &object->properties;
-    }
-    if (auto const* properties = frame.properties) {
-        if (frame.next == 0) {
-            // OPTIMIZATION: the new object gets exactly these properties.
-            ctx.heap.object(frame.value.as_object()).properties.reserve(properties->size());
-            // 24.3. An Array's or Object's properties,
-            PM_STEP(S::s24_3);
-            // 24.3.1. in order:
-            PM_STEP(S::s24_3_1);
-        }
-        if (frame.next >= properties->size())
-            return false;
-        // 24.3.1.1. deserialize the value.
-        PM_STEP(S::s24_3_1_1);
-        child = (*properties)[frame.next].value;
-        return true;
+    auto const* array = record_if<ArrayRecord>(&serialized);
+    auto const* object = record_if<ObjectRecord>(&serialized);
+    if (array || object) {
+        frame.properties = array ? &array->properties : &object->properties;
+        // OPTIMIZATION: the new object gets exactly these properties.
+        ctx.heap.object(frame.value.as_object()).properties.reserve(frame.properties->size());
+        // 24.3. An Array's or Object's properties,
+        PM_STEP(S::s24_3);
+        // 24.3.1. in order:
+        PM_STEP(S::s24_3_1);
+        return next_deep_property(frame, child);
     }
     // 24.4. A platform object:
     PM_STEP(S::s24_4);
     // 24.4.1. its interface's deserialization steps.
     PM_STEP(S::s24_4_1);
-    auto const& platform = std::get<PlatformObjectRecord>(serialized);
+    auto const& platform = record_get<PlatformObjectRecord>(serialized);
     auto& slots = slots_of<PlatformSlots>(ctx.heap.object(frame.value.as_object()));
     if (platform.type == PlatformInterface::dom_exception)
         webidl::dom_exception_deserialization_steps(platform, slots);
@@ -380,12 +419,13 @@ bool next_deep_child(DeserializeContext& ctx, DeepFrame& frame, SerializedRef& c
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structureddeserialize
 // Step 24's "append" steps, once the child is deserialized.
-void append_deep_child(DeserializeContext& ctx, DeepFrame& frame, Value child)
+// OPTIMIZATION: inline.
+[[gnu::always_inline]] inline void append_deep_child(DeserializeContext& ctx, DeepFrame& frame, Value child)
 {
     auto& heap = ctx.heap;
     auto const& serialized = *frame.record;
     auto& object = heap.object(frame.value.as_object());
-    if (std::holds_alternative<MapRecord>(serialized)) {
+    if (record_holds<MapRecord>(serialized)) {
         if (!frame.awaiting_map_value) {
             frame.deserialized_key = child;
             frame.awaiting_map_value = true;
@@ -395,10 +435,11 @@ void append_deep_child(DeserializeContext& ctx, DeepFrame& frame, Value child)
         PM_STEP(S::s24_1_1_3);
         slots_of<MapSlots>(object).map_data.emplace_back(std::pair { frame.deserialized_key, child });
         frame.awaiting_map_value = false;
-    } else if (std::holds_alternative<SetRecord>(serialized)) {
+    } else if (record_holds<SetRecord>(serialized)) {
         // 24.2.1.2. Append the entry to [[SetData]].
         PM_STEP(S::s24_2_1_2);
-        slots_of<SetSlots>(object).set_data.emplace_back(child);
+        // A copy, so that child's address escapes nowhere (see Heap::create_data_property).
+        slots_of<SetSlots>(object).set_data.emplace_back(Value(child));
     } else {
         // 24.3.1.2. CreateDataProperty(value, key, deserialized value).
         PM_STEP(S::s24_3_1_2);
@@ -418,7 +459,7 @@ Completion<Value> structured_deserialize(Heap& heap, SerializedGraph const& grap
     // 1. A fresh memory unless the caller supplied one (StructuredDeserializeWithTransfer does).
     PM_STEP(S::s1);
     DeserializeContext ctx { heap, graph, target_realm, memory };
-    // OPTIMIZATION: at most one new object per Record; the arena grows once, not while deserializing.
+    // OPTIMIZATION: at most one new object per Record; the heap's chunk table grows once.
     heap.reserve_more_objects(graph.size());
     DeserializedValue root;
     PM_TRY_VOID(deserialize_record(ctx, SerializedRef::record(serialized), root));
@@ -431,17 +472,19 @@ Completion<Value> structured_deserialize(Heap& heap, SerializedGraph const& grap
         if (!next_deep_child(ctx, stack.back(), child)) {
             // 25. Return value (to the parent's append step, if any).
             PM_STEP(S::s25);
-            auto const finished = stack.back();
+            auto const finished_serialized = stack.back().serialized;
+            auto const finished_value = stack.back().value;
             stack.pop_back();
-            memory.mark_complete(finished.serialized);
+            memory.mark_complete(finished_serialized);
             if (!stack.empty())
-                append_deep_child(ctx, stack.back(), finished.value);
+                append_deep_child(ctx, stack.back(), finished_value);
             continue;
         }
         DeserializedValue deserialized;
         PM_TRY_VOID(deserialize_record(ctx, child, deserialized));
         if (deserialized.deep)
-            stack.emplace_back(child.record_id(), &graph[child.record_id()], deserialized.value);
+            // The value filled in afterwards: see Heap::create_data_property.
+            stack.emplace_back(child.record_id(), &graph[child.record_id()]).value = deserialized.value;
         else
             append_deep_child(ctx, stack.back(), deserialized.value);
     }

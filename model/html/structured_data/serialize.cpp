@@ -1,10 +1,11 @@
 // StructuredSerializeInternal, StructuredSerialize and StructuredSerializeForStorage.
 //
 // The spec's algorithm is recursive; the model runs it with an explicit stack so that graphs of
-// any depth serialize without overflowing the C++ stack. serialize_value() runs steps 1-25 for one
-// value; a value whose *deep* is true gets a DeepFrame, and next_deep_child() / append_deep_child()
-// run step 26 one child at a time. Each child is serialized completely (its own subtree first)
-// before its parent's "append" step runs, so the trace has the recursive algorithm's order.
+// any depth serialize without overflowing the C++ stack. serialize_value() runs steps 2-25 for one
+// value (serialize_object() the object steps 6-25); a value whose *deep* is true gets a DeepFrame,
+// and next_deep_child() / append_deep_child() run step 26 one child at a time. Each child is
+// serialized completely (its own subtree first) before its parent's "append" step runs, so the
+// trace has the recursive algorithm's order.
 
 #include "model/html/structured_data/serialize.h"
 
@@ -46,7 +47,7 @@ struct DeepFrame {
     std::vector<Value> copied_set {};
     std::vector<KeyAtSlot> keys {};
     // OPTIMIZATION: the Record's [[Properties]] (an Array or Object record), found once in step 26.4.
-    std::pmr::vector<PropertyRecord>* properties = nullptr;
+    ArenaVector<PropertyRecord>* properties = nullptr;
 };
 
 // The explicit stack of step 26. OPTIMIZATION: popped frames stay allocated, so that a frame
@@ -80,13 +81,16 @@ private:
 
 Throw data_clone_error(spec::StepId step) { return throw_error(ErrorKind::dom_data_clone_error, step); }
 
-// https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
-// Steps 2-25 for one value (step 1 is the caller's), into *result*.
-// OPTIMIZATION: an out parameter, not a struct in the completion, which GCC copies through memory.
-Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedValue& result)
-{
-    auto& heap = ctx.heap;
+Completion<void> serialize_object(SerializeContext& ctx, ObjectId id, bool deep, SerializedValue& result);
 
+// https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
+// Steps 2-25 for one value (step 1 is the caller's), into *result*: steps 2-5 here, the object
+// steps 6-25 in serialize_object.
+// OPTIMIZATION: an out parameter, not a struct in the completion, which GCC copies through memory.
+// OPTIMIZATION: inline, so that a primitive (or a value already in memory) costs no call.
+[[gnu::always_inline]] inline Completion<void> serialize_value(SerializeContext& ctx, Value value,
+    SerializedValue& result)
+{
     // 2. A value already in memory serializes to the Record made for it before.
     PM_STEP(S::s2);
     if (value.is_object()) {
@@ -98,7 +102,7 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
 
     // 3. deep starts false.
     PM_STEP(S::s3);
-    bool deep = false;
+    bool const deep = false;
 
     // 4. Primitives other than symbols serialize as themselves.
     PM_STEP(S::s4);
@@ -123,44 +127,60 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         return data_clone_error(S::s5);
     }
 
+    // 6-25. (see serialize_object)
+    // OPTIMIZATION: through a variable of its own, so that *result* can live in registers: a
+    // Value written in two halves and read back whole stalls the CPU's store-to-load forwarding.
+    SerializedValue object_result;
+    auto completion = serialize_object(ctx, value.as_object(), deep, object_result);
+    result = object_result;
+    return completion;
+}
+
+// https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
+// Steps 6-25 for an object that is not in memory yet; *deep* is step 3's.
+Completion<void> serialize_object(SerializeContext& ctx, ObjectId id, bool deep, SerializedValue& result)
+{
+    auto& heap = ctx.heap;
+
     // 6. serialized starts uninitialized.
     PM_STEP(S::s6);
-    auto const id = value.as_object();
     Object& object = heap.object(id);
-    Record serialized;
+    // MODEL: a Record goes into the graph as soon as it is made; serialized is its id there.
+    // (OPTIMIZATION: built in place, not moved.) No step below can throw once it is made.
+    RecordId serialized;
 
     if (object.kind == ObjectKind::boolean_object) {
         // 7. Boolean objects keep [[BooleanData]].
         PM_STEP(S::s7);
         auto data = slots_of<PrimitiveWrapperSlots>(object).primitive;
         if (fault_active(Fault::boolean_wrapper_unwrapped))
-            serialized = PrimitiveRecord { data };
+            serialized = ctx.graph.add(PrimitiveRecord { data });
         else
-            serialized = BooleanRecord { data.as_boolean() };
+            serialized = ctx.graph.add(BooleanRecord { data.as_boolean() });
     } else if (object.kind == ObjectKind::number_object) {
         // 8. Number objects keep [[NumberData]].
         PM_STEP(S::s8);
         double number = slots_of<PrimitiveWrapperSlots>(object).primitive.as_number();
         if (fault_active(Fault::number_wrapper_loses_negative_zero) && number == 0)
             number = 0.0;
-        serialized = NumberRecord { number };
+        serialized = ctx.graph.add(NumberRecord { number });
     } else if (object.kind == ObjectKind::bigint_object) {
         // 9. BigInt objects keep [[BigIntData]].
         PM_STEP(S::s9);
-        serialized = BigIntRecord { slots_of<PrimitiveWrapperSlots>(object).primitive };
+        serialized = ctx.graph.add(BigIntRecord { slots_of<PrimitiveWrapperSlots>(object).primitive });
     } else if (object.kind == ObjectKind::string_object) {
         // 10. String objects keep [[StringData]].
         PM_STEP(S::s10);
-        serialized = StringRecord { slots_of<PrimitiveWrapperSlots>(object).primitive };
+        serialized = ctx.graph.add(StringRecord { slots_of<PrimitiveWrapperSlots>(object).primitive });
     } else if (object.kind == ObjectKind::date) {
         // 11. Date objects keep [[DateValue]].
         PM_STEP(S::s11);
-        serialized = DateRecord { slots_of<DateSlots>(object).date_value };
+        serialized = ctx.graph.add(DateRecord { slots_of<DateSlots>(object).date_value });
     } else if (object.kind == ObjectKind::regexp) {
         // 12. RegExp objects keep their matcher, source and flags (lastIndex is not kept).
         PM_STEP(S::s12);
         auto const& r = slots_of<RegExpSlots>(object);
-        serialized = RegExpRecord { r.original_source, r.original_flags };
+        serialized = ctx.graph.add(RegExpRecord { r.original_source, r.original_flags });
     } else if (object.kind == ObjectKind::array_buffer) {
         // 13. ArrayBuffer and SharedArrayBuffer objects.
         PM_STEP(S::s13);
@@ -180,13 +200,13 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
             if (buffer.array_buffer_max_byte_length) {
                 // 13.1.3. A growable SharedArrayBuffer shares its data block and length with the agent cluster.
                 PM_STEP(S::s13_1_3);
-                serialized = GrowableSharedArrayBufferRecord { buffer.array_buffer_data, buffer.array_buffer_byte_length,
-                    *buffer.array_buffer_max_byte_length, realm.agent_cluster };
+                serialized = ctx.graph.add(GrowableSharedArrayBufferRecord { buffer.array_buffer_data,
+                    buffer.array_buffer_byte_length, *buffer.array_buffer_max_byte_length, realm.agent_cluster });
             } else {
                 // 13.1.4. A fixed-length SharedArrayBuffer shares its data block.
                 PM_STEP(S::s13_1_4);
-                serialized = SharedArrayBufferRecord { buffer.array_buffer_data, buffer.array_buffer_byte_length,
-                    realm.agent_cluster };
+                serialized = ctx.graph.add(SharedArrayBufferRecord { buffer.array_buffer_data,
+                    buffer.array_buffer_byte_length, realm.agent_cluster });
             }
         } else {
             // 13.2. A non-shared buffer is copied.
@@ -210,11 +230,12 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
             if (buffer.array_buffer_max_byte_length && !fault_active(Fault::resizable_buffer_loses_max_length)) {
                 // 13.2.5. A resizable buffer keeps its maximum byte length.
                 PM_STEP(S::s13_2_5);
-                serialized = ResizableArrayBufferRecord { std::move(data_copy), size, *buffer.array_buffer_max_byte_length };
+                serialized = ctx.graph.add(ResizableArrayBufferRecord { std::move(data_copy), size,
+                    *buffer.array_buffer_max_byte_length });
             } else {
                 // 13.2.6. A fixed-length buffer.
                 PM_STEP(S::s13_2_6);
-                serialized = ArrayBufferRecord { std::move(data_copy), size };
+                serialized = ctx.graph.add(ArrayBufferRecord { std::move(data_copy), size });
             }
         }
     } else if (object.kind == ObjectKind::typed_array || object.kind == ObjectKind::data_view) {
@@ -239,14 +260,15 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         // whose [[Type]] is still uninitialized here (StructuredSerializeWithTransfer fills it in at step 5);
         // the model accepts that case too.
         auto const& b = ctx.graph[buffer_serialized];
-        PM_ASSERT(std::holds_alternative<ArrayBufferRecord>(b) || std::holds_alternative<ResizableArrayBufferRecord>(b)
-            || std::holds_alternative<SharedArrayBufferRecord>(b) || std::holds_alternative<GrowableSharedArrayBufferRecord>(b)
-            || std::holds_alternative<TransferDataHolder>(b));
+        PM_ASSERT(record_holds<ArrayBufferRecord>(b) || record_holds<ResizableArrayBufferRecord>(b)
+            || record_holds<SharedArrayBufferRecord>(b) || record_holds<GrowableSharedArrayBufferRecord>(b)
+            || record_holds<TransferDataHolder>(b));
         // NOTE: once the view is out of bounds checks are skipped (a seeded fault), lengths can be stale.
         if (!view.typed_array_name) {
             // 14.5. A DataView keeps its byte length and offset.
             PM_STEP(S::s14_5);
-            serialized = ArrayBufferViewRecord { "DataView", buffer_serialized, view.byte_length, view.byte_offset, std::nullopt };
+            serialized = ctx.graph.add(ArrayBufferViewRecord { "DataView", buffer_serialized, view.byte_length,
+                view.byte_offset, std::nullopt });
         } else {
             // 14.6. Otherwise a typed array.
             PM_STEP(S::s14_6);
@@ -257,15 +279,15 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
             PM_STEP(S::s14_6_2);
             auto byte_length = view.byte_length;
             auto array_length = view.array_length;
-            serialized = ArrayBufferViewRecord { typed_array_name(*view.typed_array_name), buffer_serialized, byte_length,
-                view.byte_offset, array_length };
+            serialized = ctx.graph.add(ArrayBufferViewRecord { typed_array_name(*view.typed_array_name),
+                buffer_serialized, byte_length, view.byte_offset, array_length });
         }
     } else if (object.kind == ObjectKind::map) {
         // 15. A Map starts with an empty [[MapData]] ...
         PM_STEP(S::s15);
         // 15.1. ... in a Map record,
         PM_STEP(S::s15_1);
-        serialized = MapRecord {};
+        serialized = ctx.graph.add(MapRecord {});
         // 15.2. ... and its entries are serialized deeply.
         PM_STEP(S::s15_2);
         deep = true;
@@ -274,7 +296,7 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         PM_STEP(S::s16);
         // 16.1. An empty Set record,
         PM_STEP(S::s16_1);
-        serialized = SetRecord {};
+        serialized = ctx.graph.add(SetRecord {});
         // 16.2. filled in deeply.
         PM_STEP(S::s16_2);
         deep = true;
@@ -326,7 +348,8 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         auto stack = slots_of<ErrorSlots>(heap.object(id)).stack;
         // 17.6. The Error record.
         PM_STEP(S::s17_6);
-        serialized = ErrorRecord { std::move(name_string), std::move(message), std::move(stack) };
+        serialized = ctx.graph.add(
+            ErrorRecord { std::move(name_string), std::move(message), std::move(stack) });
         // 17.7. Other interesting data (such as cause) may be attached.
         PM_STEP(S::s17_7);
         // IMPLEMENTATION-DEFINED: the model attaches nothing; implementations may keep e.g. cause.
@@ -340,7 +363,7 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         auto const value_len = slots_of<ArraySlots>(object).length;
         // 18.3. An Array record with that length and no properties yet.
         PM_STEP(S::s18_3);
-        serialized = ArrayRecord { value_len, std::pmr::vector<PropertyRecord>(ctx.graph.arena()) };
+        serialized = ctx.graph.add(ArrayRecord { value_len, ArenaVector<PropertyRecord>(ctx.graph.arena()) });
         // 18.4. Its properties are serialized deeply.
         PM_STEP(S::s18_4);
         deep = true;
@@ -356,7 +379,7 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         PM_STEP(S::s19_2);
         // 19.3. The record has that [[Type]].
         PM_STEP(S::s19_3);
-        serialized = PlatformObjectRecord { platform.interface, {}, {}, 0, 0 };
+        serialized = ctx.graph.add(PlatformObjectRecord { platform.interface, {}, {}, 0, 0 });
         // 19.4. Its serialization steps run in step 26.
         PM_STEP(S::s19_4);
         deep = true;
@@ -385,7 +408,7 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
         PM_STEP(S::s24);
         // 24.1. An Object record with no properties yet.
         PM_STEP(S::s24_1);
-        serialized = ObjectRecord { std::pmr::vector<PropertyRecord>(ctx.graph.arena()) };
+        serialized = ctx.graph.add(ObjectRecord { ArenaVector<PropertyRecord>(ctx.graph.arena()) });
         // 24.2. Its properties are serialized deeply.
         PM_STEP(S::s24_2);
         deep = true;
@@ -393,14 +416,39 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
 
     // 25. Remember the record for this value.
     PM_STEP(S::s25);
-    auto const record = ctx.graph.add(std::move(serialized));
-    ctx.memory.set(id, record);
+    ctx.memory.set(id, serialized);
     if (!deep) {
         // 27. Return serialized (step 26 is skipped).
         PM_STEP(S::s27);
     }
-    result = SerializedValue { SerializedRef::record(record), deep };
+    result = SerializedValue { SerializedRef::record(serialized), deep };
     return {};
+}
+
+// https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
+// Step 26.4's loop over the keys it listed (an Array or Object record): true with the next value
+// to serialize in *child*, or false when done.
+[[gnu::always_inline]] inline Completion<bool> next_deep_property(SerializeContext& ctx, DeepFrame& frame,
+    Value& child)
+{
+    auto& heap = ctx.heap;
+    while (frame.next < frame.keys.size()) {
+        auto const key = frame.keys[frame.next];
+        // 26.4.1. Only keys still present (an earlier getter may have deleted one).
+        PM_STEP(S::s26_4_1);
+        if (!heap.has_own_property(frame.value, key) && !fault_active(Fault::deleted_property_still_serialized)) {
+            ++frame.next;
+            continue;
+        }
+        // 26.4.1.1. Get the value (this runs getters).
+        PM_STEP(S::s26_4_1_1);
+        PM_TRY(auto const input_value, heap.get(frame.value, key, S::s26_4_1_1));
+        // 26.4.1.2. Serialize it.
+        PM_STEP(S::s26_4_1_2);
+        child = input_value;
+        return true;
+    }
+    return false;
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
@@ -409,6 +457,9 @@ Completion<void> serialize_value(SerializeContext& ctx, Value value, SerializedV
 Completion<bool> next_deep_child(SerializeContext& ctx, DeepFrame& frame, Value& child)
 {
     auto& heap = ctx.heap;
+    // OPTIMIZATION: once step 26.4 has listed an Array's or Object's keys, straight to the next one.
+    if (frame.properties)
+        return next_deep_property(ctx, frame, child);
     Object& object = heap.object(frame.value);
 
     if (!frame.started) {
@@ -477,7 +528,7 @@ Completion<bool> next_deep_child(SerializeContext& ctx, DeepFrame& frame, Value&
         // 26.3. A serializable platform object runs its interface's serialization steps.
         PM_STEP(S::s26_3);
         frame.started = true;
-        auto& record = std::get<PlatformObjectRecord>(ctx.graph[frame.serialized]);
+        auto& record = record_get<PlatformObjectRecord>(ctx.graph[frame.serialized]);
         auto const& platform = slots_of<PlatformSlots>(object);
         if (platform.interface == PlatformInterface::dom_exception)
             webidl::dom_exception_serialization_steps(platform, record);
@@ -501,38 +552,23 @@ Completion<bool> next_deep_child(SerializeContext& ctx, DeepFrame& frame, Value&
             std::erase_if(frame.keys, [](KeyAtSlot const& k) { return k.key.type != PropertyKey::Type::index; });
         // OPTIMIZATION: at most one record per key. (Records do not move: see SerializedGraph.)
         auto& record = ctx.graph[frame.serialized];
-        if (auto* array = std::get_if<ArrayRecord>(&record))
+        if (auto* array = record_if<ArrayRecord>(&record))
             frame.properties = &array->properties;
         else
-            frame.properties = &std::get<ObjectRecord>(record).properties;
+            frame.properties = &record_get<ObjectRecord>(record).properties;
         frame.properties->reserve(frame.keys.size());
     }
-    while (frame.next < frame.keys.size()) {
-        auto const key = frame.keys[frame.next];
-        // 26.4.1. Only keys still present (an earlier getter may have deleted one).
-        PM_STEP(S::s26_4_1);
-        if (!heap.has_own_property(frame.value, key) && !fault_active(Fault::deleted_property_still_serialized)) {
-            ++frame.next;
-            continue;
-        }
-        // 26.4.1.1. Get the value (this runs getters).
-        PM_STEP(S::s26_4_1_1);
-        PM_TRY(auto const input_value, heap.get(frame.value, key, S::s26_4_1_1));
-        // 26.4.1.2. Serialize it.
-        PM_STEP(S::s26_4_1_2);
-        child = input_value;
-        return true;
-    }
-    return false;
+    return next_deep_property(ctx, frame, child);
 }
 
 // https://html.spec.whatwg.org/multipage/structured-data.html#structuredserializeinternal
 // Step 26's "append" steps, run once the child's own serialization is complete.
-void append_deep_child(SerializeContext& ctx, DeepFrame& frame, SerializedRef child)
+// OPTIMIZATION: inline; the frame of an Array or Object record has its [[Properties]] at hand.
+[[gnu::always_inline]] inline void append_deep_child(SerializeContext& ctx, DeepFrame& frame,
+    SerializedRef child)
 {
-    // OPTIMIZATION: the frame of an Array or Object record has its [[Properties]] at hand.
     auto* record = frame.properties ? nullptr : &ctx.graph[frame.serialized];
-    if (auto* map = std::get_if<MapRecord>(record)) {
+    if (auto* map = record_if<MapRecord>(record)) {
         if (!frame.awaiting_map_value) {
             frame.serialized_key = child;
             frame.awaiting_map_value = true;
@@ -540,16 +576,19 @@ void append_deep_child(SerializeContext& ctx, DeepFrame& frame, SerializedRef ch
         }
         // 26.1.3.3. Append the serialized entry.
         PM_STEP(S::s26_1_3_3);
-        map->map_data.emplace_back(frame.serialized_key, child);
+        map->map_data.emplace_back(frame.serialized_key, SerializedRef(child)); // a copy: see below
         frame.awaiting_map_value = false;
-    } else if (auto* set = std::get_if<SetRecord>(record)) {
+    } else if (auto* set = record_if<SetRecord>(record)) {
         // 26.2.3.2. Append the serialized entry.
         PM_STEP(S::s26_2_3_2);
-        set->set_data.push_back(child);
+        set->set_data.push_back(SerializedRef(child)); // a copy: see below
     } else {
         // 26.4.1.3. Append { key, serialized value } to [[Properties]].
         PM_STEP(S::s26_4_1_3);
-        frame.properties->push_back(PropertyRecord { frame.keys[frame.next].key, child });
+        // OPTIMIZATION: appended, then filled in (see Heap::create_data_property).
+        auto& property = frame.properties->emplace_back();
+        property.key = frame.keys[frame.next].key;
+        property.value = child;
     }
     ++frame.next;
 }

@@ -48,7 +48,7 @@ Completion<std::vector<RecordId>> transfer_into_data_holders(Heap& heap, std::ve
         // 5.3. dataHolder is the placeholder made in step 2.4.
         PM_STEP(S::s5_3);
         auto const data_holder_id = *memory.get(transferable);
-        auto& data_holder = std::get<TransferDataHolder>(graph[data_holder_id]);
+        auto& data_holder = record_get<TransferDataHolder>(graph[data_holder_id]);
         if (is_buffer) {
             // 5.4. An ArrayBuffer:
             PM_STEP(S::s5_4);
@@ -185,7 +185,7 @@ Completion<DeserializeWithTransferResult> structured_deserialize_with_transfer(H
     // 3. For each transfer data holder:
     PM_STEP(D::s3);
     for (auto const holder_id : serialize_with_transfer_result.transfer_data_holders) {
-        auto const& transfer_data_holder = std::get<TransferDataHolder>(graph[holder_id]);
+        auto const& transfer_data_holder = record_get<TransferDataHolder>(graph[holder_id]);
         // 3.1. value starts uninitialized.
         PM_STEP(D::s3_1);
         Value value;

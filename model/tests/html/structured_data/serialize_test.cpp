@@ -483,7 +483,7 @@ TEST(StructuredSerializeInternal, CustomErrorNameIsNormalizedToError)
     h.put(e, u"name", h.str(u"CustomError"), false);
     auto serialized = html::structured_serialize(h.heap, h.realm, HeapBuilder::obj(e));
     ASSERT_FALSE(serialized.is_throw());
-    EXPECT_EQ(std::get<html::ErrorRecord>(serialized.value().graph[serialized.value().root]).name, u"Error");
+    EXPECT_EQ(html::record_get<html::ErrorRecord>(serialized.value().graph[serialized.value().root]).name, u"Error");
     auto result = clone(h, HeapBuilder::obj(e));
     ASSERT_FALSE(result.is_throw());
     EXPECT_EQ(slots_of<ErrorSlots>(h.at(result.value())).prototype, ErrorPrototype::Error);
@@ -537,7 +537,7 @@ TEST(StructuredSerializeInternal, MessageAccessorGivesUndefinedMessageWithoutCal
     h.getter(e, u"message", returning(9, h.str(u"from getter")), false);
     auto serialized = html::structured_serialize(h.heap, h.realm, HeapBuilder::obj(e));
     ASSERT_FALSE(serialized.is_throw());
-    EXPECT_FALSE(std::get<html::ErrorRecord>(serialized.value().graph[serialized.value().root]).message.has_value());
+    EXPECT_FALSE(html::record_get<html::ErrorRecord>(serialized.value().graph[serialized.value().root]).message.has_value());
     auto result = clone(h, HeapBuilder::obj(e));
     ASSERT_FALSE(result.is_throw());
     EXPECT_EQ(h.own(result.value(), u"message"), nullptr);
