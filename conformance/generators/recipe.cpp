@@ -88,6 +88,8 @@ bool has_key(std::vector<std::pair<GValue, GValue>> const& entries, GValue const
 
 bool is_buffer(NodeKind k) { return k == NodeKind::array_buffer || k == NodeKind::shared_array_buffer; }
 
+bool is_transferable(NodeKind k) { return k == NodeKind::array_buffer || k == NodeKind::message_port || k == NodeKind::image_bitmap; }
+
 class Builder {
 public:
     Builder(ScenarioRecipe const& recipe, Profile const& profile) : m_recipe(recipe), m_profile(profile) { }
@@ -111,6 +113,9 @@ public:
                 seen_object_prototype = true;
             }
         }
+        for (NodeIndex i = 0; i < m_recipe.nodes.size(); ++i)
+            if (is_transferable(s.graph.nodes[i].kind))
+                m_transferables.push_back(i);
         m_graph = &s.graph;
         for (NodeIndex i = 0; i < m_recipe.nodes.size(); ++i)
             fill(i, m_recipe.nodes[i]);
@@ -153,6 +158,11 @@ private:
                 effect.key = key_from_pool(e.key + 1, node(effect.target).kind == NodeKind::array);
                 effect.value = primitive_from_pool(e.primitive / 4);
             }
+            // A detach usually hits something transferable, and so, often, an entry of the transfer
+            // list (drawn from the same nodes): the getter that transfers away what the call was
+            // about to transfer (StructuredSerializeWithTransfer 5.2, after serialization).
+            if (effect.kind == GetterEffect::Kind::detach && !m_transferables.empty() && (e.primitive & 8))
+                effect.target = m_transferables[(e.target / 4) % m_transferables.size()];
             effect.entry = e.primitive / 8 % 3;
             g.effects.push_back(std::move(effect));
         }
@@ -381,11 +391,9 @@ private:
         if (m_recipe.transfer.empty())
             return;
         std::vector<NodeIndex> transferables;
-        for (NodeIndex i = 0; i < s.graph.nodes.size(); ++i) {
-            auto const k = s.graph.nodes[i].kind;
-            if (k == NodeKind::array_buffer || k == NodeKind::message_port || k == NodeKind::image_bitmap)
+        for (NodeIndex i = 0; i < s.graph.nodes.size(); ++i)
+            if (is_transferable(s.graph.nodes[i].kind))
                 transferables.push_back(i);
-        }
         for (auto const t : m_recipe.transfer) {
             if (m_profile.broken && t % 16 == 15) {
                 s.transfer.push_back(NodeRef { (t / 16) % static_cast<NodeIndex>(s.graph.nodes.size()) }); // anything at all
@@ -429,6 +437,7 @@ private:
     Profile const& m_profile;
     Graph* m_graph = nullptr;
     NodeIndex m_count = 1;
+    std::vector<NodeIndex> m_transferables; // of the recipe's nodes
     std::uint32_t m_next_label = 1;
 };
 
