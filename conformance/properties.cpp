@@ -193,8 +193,12 @@ public:
         else
             search();
         // After an IUT failure the deviations found before it are still reported, unshrunk.
-        for (auto& found : m_found)
+        // Shrinking one deviation may find others (a candidate that shows another signature):
+        // they join m_found and are shrunk in turn.
+        for (std::size_t i = 0; i < m_found.size(); ++i) {
+            Found found = m_found[i];
             m_outcome.deviations.push_back(shrink(found));
+        }
         if (m_outcome.status != PropertyOutcome::Status::error) {
             if (!m_outcome.deviations.empty())
                 m_outcome.status = PropertyOutcome::Status::failed;
@@ -214,7 +218,28 @@ private:
         std::string signature;
         int first_case = 0;
         int occurrences = 1;
+        std::vector<std::size_t> base_path; // shrink path from the drawn case to c (found while shrinking another)
     };
+
+    // A signature seen for the first time while shrinking another deviation: a deviation of its
+    // own, found from the candidate that showed it.
+    void found_while_shrinking(Case const& c, Observation const& observed, Difference&& difference, std::vector<std::size_t> path)
+    {
+        auto signature = difference.signature();
+        for (auto& f : m_found)
+            if (f.signature == signature)
+                return;
+        // Not when the search stops at its first deviation, nor when one case is replayed (the
+        // deviation asked for is the one reported).
+        if (m_params.stop_at_first_deviation || m_params.reproduce || m_other.count(signature))
+            return;
+        if (m_found.size() >= m_params.max_deviations) {
+            m_other.insert(signature);
+            ++m_outcome.other_signatures;
+            return;
+        }
+        m_found.push_back({ c, observed, std::move(difference), std::move(signature), c.index, 1, std::move(path) });
+    }
 
     PropertyOutcome finish()
     {
@@ -390,6 +415,7 @@ private:
                     f.c = std::move(c);
                     f.observed = std::move(observed);
                     f.difference = std::move(*difference);
+                    f.base_path.clear();
                 }
                 return;
             }
@@ -465,7 +491,7 @@ private:
         d.signature = f.signature;
         d.found_at_case = f.first_case;
         d.occurrences = f.occurrences;
-        std::vector<std::size_t> path;
+        std::vector<std::size_t> path = f.base_path;
         auto current = f.c.recipe;
         Case best = std::move(f.c);
         Observation best_observed = std::move(f.observed);
@@ -512,7 +538,13 @@ private:
                     break;
                 for (std::size_t k = 0; k < observations->size(); ++k) {
                     auto difference = compare_observations(chunk[k].reference, (*observations)[k]);
-                    if (difference && difference->signature() == f.signature) {
+                    if (difference && difference->signature() != f.signature) {
+                        auto candidate_path = path;
+                        candidate_path.push_back(indices[k]);
+                        found_while_shrinking(chunk[k], (*observations)[k], std::move(*difference), std::move(candidate_path));
+                        continue;
+                    }
+                    if (difference) {
                         current = chunk[k].recipe;
                         path.push_back(indices[k]);
                         best = std::move(chunk[k]);
