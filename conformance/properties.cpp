@@ -426,7 +426,7 @@ private:
             return;
         }
         int const first = c.index;
-        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature), first });
+        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature), first, 1, { } });
     }
 
     void search()
