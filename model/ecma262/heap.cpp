@@ -151,14 +151,7 @@ void Heap::define_data_property(ObjectId id, PropertyKey key, Value value, bool 
         }
     }
     o.properties.push_back(Property { key, value, no_getter, enumerable, writable, configurable, false });
-    if (key.type == PropertyKey::Type::index) {
-        o.has_index_keys = true;
-        if (o.kind == ObjectKind::array) {
-            auto& a = slots_of<ArraySlots>(o);
-            if (key.value >= a.length)
-                a.length = key.value + 1;
-        }
-    }
+    note_added_key(o, key);
 }
 
 void Heap::define_accessor_property(ObjectId id, PropertyKey key, std::uint32_t getter, bool enumerable)
@@ -166,14 +159,7 @@ void Heap::define_accessor_property(ObjectId id, PropertyKey key, std::uint32_t 
     auto& o = object(id);
     delete_property(id, key);
     o.properties.push_back(Property { key, Value(), getter, enumerable, false, true, false });
-    if (key.type == PropertyKey::Type::index) {
-        o.has_index_keys = true;
-        if (o.kind == ObjectKind::array) {
-            auto& a = slots_of<ArraySlots>(o);
-            if (key.value >= a.length)
-                a.length = key.value + 1;
-        }
-    }
+    note_added_key(o, key);
 }
 
 bool Heap::delete_property(ObjectId id, PropertyKey key)

@@ -371,6 +371,20 @@ T const& slots_of(Object const& o)
         return *p;
 }
 
+// After an own property with *key* was added: an array index key marks the object, and an array
+// grows to hold it (as the [[DefineOwnProperty]] of ECMAScript's array exotic objects does).
+[[gnu::always_inline]] inline void note_added_key(Object& o, PropertyKey key)
+{
+    if (key.type == PropertyKey::Type::index) {
+        o.has_index_keys = true;
+        if (o.kind == ObjectKind::array) {
+            auto& a = slots_of<ArraySlots>(o);
+            if (key.value >= a.length)
+                a.length = key.value + 1;
+        }
+    }
+}
+
 [[gnu::always_inline]] inline void Heap::create_data_property(ObjectId id, PropertyKey key, Value value)
 {
     // On the new objects StructuredDeserialize creates, keys are distinct: append.
@@ -381,14 +395,7 @@ T const& slots_of(Object const& o)
     auto& property = o.properties.emplace_back();
     property.key = key;
     property.value = value;
-    if (key.type == PropertyKey::Type::index) {
-        o.has_index_keys = true;
-        if (o.kind == ObjectKind::array) {
-            auto& a = slots_of<ArraySlots>(o);
-            if (key.value >= a.length)
-                a.length = key.value + 1;
-        }
-    }
+    note_added_key(o, key);
 }
 
 // https://tc39.es/ecma262/#sec-canonicalnumericindexstring restricted to array indices:

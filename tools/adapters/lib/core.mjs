@@ -1813,16 +1813,21 @@ async function runAlone(sc, where) {
         if (run.ctx.bitmaps.length !== 0)
             await awaitBitmaps(run.ctx);
         invoke(run, true);
-        if (run.post) {
-            const wait = waitForPost(run.post);
-            if (wait)
-                await wait;
-        }
-        return await observe(run);
+        return await observeAfterMessage(run);
     } finally {
         cleanUp(run);
         guarded = false;
     }
+}
+
+// The Observation, once the run's message (if it posted one) has arrived, or failed to.
+async function observeAfterMessage(run) {
+    if (run.post) {
+        const wait = waitForPost(run.post);
+        if (wait)
+            await wait;
+    }
+    return observe(run);
 }
 
 // Runs a Scenario up to the point where it waits for its message (all of it in structuredClone
@@ -1841,12 +1846,7 @@ function startOverlapped(sc, where) {
 
 async function finishOverlapped(run) {
     try {
-        if (run.post) {
-            const wait = waitForPost(run.post);
-            if (wait)
-                await wait;
-        }
-        return await observe(run);
+        return await observeAfterMessage(run);
     } finally {
         cleanUp(run);
     }
