@@ -781,30 +781,26 @@ Graph decode_graph(Value const& j, Where const& where)
     for (rapidjson::SizeType i = 0; i < nodes.Size(); ++i)
         g.nodes.push_back(decode_node(nodes[i], wn[i]));
     // References must stay inside the graph.
-    auto check = [&](GValue const& v, std::string const& what) {
+    auto check = [&](GValue const& v, auto const& what) {
         if (auto const* r = std::get_if<NodeRef>(&v); r && r->node >= g.nodes.size())
-            fail(where, what + " refers to node " + std::to_string(r->node) + ", but there are " + std::to_string(g.nodes.size()) + " nodes");
+            fail(where, what() + " refers to node " + std::to_string(r->node) + ", but there are " + std::to_string(g.nodes.size()) + " nodes");
     };
-    check(g.root, "the root");
+    check(g.root, [] { return std::string("the root"); });
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         auto const& n = g.nodes[i];
         auto const at = [i] { return "node " + std::to_string(i); };
-        auto check_at = [&](GValue const& v) {
-            if (auto const* r = std::get_if<NodeRef>(&v); r && r->node >= g.nodes.size())
-                check(v, at());
-        };
         for (auto const& p : n.properties) {
-            check_at(p.value);
+            check(p.value, at);
             if (p.symbol && *p.symbol >= g.nodes.size())
                 fail(where, at() + " has a symbol key that is not a node");
         }
         for (auto const& [k, v] : n.map_entries) {
-            check_at(k);
-            check_at(v);
+            check(k, at);
+            check(v, at);
         }
         for (auto const& v : n.set_entries)
-            check_at(v);
-        check_at(n.primitive);
+            check(v, at);
+        check(n.primitive, at);
         if ((n.kind == NodeKind::typed_array || n.kind == NodeKind::data_view) && n.buffer >= g.nodes.size())
             fail(where, at() + " views a buffer that is not a node");
     }
@@ -893,38 +889,33 @@ std::string encode_observation(Observation const& o)
     return e.take();
 }
 
-std::string encode_run_request(std::uint64_t id, std::span<Scenario const> scenarios)
+// {"pmconf":KIND,"id":ID,LIST:[...]}, each item written by *write*.
+template<class T, class Write>
+std::string encode_batch(char const* kind, std::uint64_t id, char const* list, std::span<T const> items, Write write)
 {
-    Encoder e(64 + 1024 * scenarios.size());
+    Encoder e(64 + 1024 * items.size());
     e.begin_object();
     e.key("pmconf");
-    e.string(std::string_view("run"));
+    e.string(std::string_view(kind));
     e.key("id");
     e.uint(id);
-    e.key("scenarios");
+    e.key(list);
     e.begin_array();
-    for (auto const& s : scenarios)
-        e.scenario(s);
+    for (auto const& item : items)
+        write(e, item);
     e.end_array();
     e.end_object();
     return e.take();
 }
 
+std::string encode_run_request(std::uint64_t id, std::span<Scenario const> scenarios)
+{
+    return encode_batch("run", id, "scenarios", scenarios, [](Encoder& e, Scenario const& s) { e.scenario(s); });
+}
+
 std::string encode_observations_reply(std::uint64_t id, std::span<Observation const> observations)
 {
-    Encoder e(64 + 1024 * observations.size());
-    e.begin_object();
-    e.key("pmconf");
-    e.string(std::string_view("observations"));
-    e.key("id");
-    e.uint(id);
-    e.key("observations");
-    e.begin_array();
-    for (auto const& o : observations)
-        e.observation(o);
-    e.end_array();
-    e.end_object();
-    return e.take();
+    return encode_batch("observations", id, "observations", observations, [](Encoder& e, Observation const& o) { e.observation(o); });
 }
 
 Scenario decode_scenario(std::string_view text, std::string const& where)
