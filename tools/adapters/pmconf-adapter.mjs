@@ -92,7 +92,7 @@ async function handleRun(msg) {
     // Parse every Scenario first: a malformed one fails the batch before anything runs.
     const scenarios = scenariosJ.map((s, k) => parseScenario(s, `scenario ${k}: `));
     const before = runtime === 'bun' ? (k, sc) => warnIfSlow(sc, `request ${JSON.stringify(msg.id)}, scenario ${k}`) : undefined;
-    const observations = await runParsedScenarios(scenarios, { before });
+    const observations = await runParsedScenarios(scenarios, { before, reuseChannels: true });
     return { pmconf: 'observations', id: msg.id, observations };
 }
 

@@ -216,7 +216,7 @@ async function inProcessPasses() {
     await core.setImplementation('native', { adaptersDir: dirname(dirname(file)) });
     cmd = [`in-process ${corePath}`];
     const runBatch = core.runParsedScenarios
-        ? scs => core.runParsedScenarios(scs)
+        ? scs => core.runParsedScenarios(scs, { reuseChannels: true })
         : async scs => {
             const obs = [];
             for (const [k, sc] of scs.entries())
