@@ -34,11 +34,13 @@ namespace {
         "in-parallel",
     };
 
-    // Kinds that may name the error they throw; "throw" and "catch" must.
+    // Kinds that may name the error they throw; "throw" must. A "catch" without one handles the
+    // failure (the messaging algorithms fire messageerror instead).
     std::set<std::string_view> const kinds_that_throw = { "if", "else-if", "else", "throw", "catch" };
 
     // DOMException names first, then ECMAScript simple errors.
-    std::vector<std::string_view> const errors = { "DataCloneError", "RangeError", "TypeError" };
+    std::vector<std::string_view> const errors
+        = { "DataCloneError", "InvalidStateError", "SyntaxError", "RangeError", "TypeError" };
 
     // The only label an unnumbered child step may have so far ("if this throws, catch it ...").
     constexpr std::string_view catch_label = "catch";
@@ -165,6 +167,21 @@ namespace {
         if (s.empty() || s.front() == '-')
             return false;
         return std::all_of(s.begin(), s.end(), [](char c) { return is_lower_or_digit(c) || c == '-'; });
+    }
+
+    // [a-z0-9]+(-[a-z0-9]+)*: a slug without "--" or a hyphen at either end.
+    bool is_qualifier(std::string_view s)
+    {
+        return is_slug(s) && s.back() != '-' && s.find("--") == std::string_view::npos;
+    }
+
+    std::string ascii_lowercase(std::string_view s)
+    {
+        std::string out(s);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        return out;
     }
 
     // [a-z][a-z0-9_]*, no "__", not a keyword: usable as a C++ namespace name.
@@ -381,8 +398,9 @@ namespace {
             }
         }
 
-        // Within the file: keys, namespaces and anchors once each.
-        std::map<std::string, std::string, std::less<>> seen_keys, seen_ns, seen_anchors;
+        // Within the file: keys and namespaces once each. An anchor may recur: with unique keys,
+        // the key/fragment rule of read_algorithm() tells its algorithms apart by their qualifiers.
+        std::map<std::string, std::string, std::less<>> seen_keys, seen_ns;
         for (auto const& algorithm : file.algorithms) {
             std::string context = "algorithm " + algorithm.key;
             if (!algorithm.key.empty() && !seen_keys.emplace(algorithm.key, algorithm.key).second)
@@ -392,10 +410,6 @@ namespace {
                 fail(context,
                     "namespace " + in_quotes(algorithm.ns) + " is already used by algorithm "
                         + seen_ns[algorithm.ns] + " (expected one namespace per algorithm)");
-            if (!algorithm.anchor.empty() && !seen_anchors.emplace(algorithm.anchor, algorithm.key).second)
-                fail(context,
-                    "anchor " + algorithm.anchor + " is already used by algorithm "
-                        + seen_anchors[algorithm.anchor] + " (expected one anchor per algorithm)");
         }
 
         if (m_errors.size() != errors_before)
@@ -456,15 +470,29 @@ namespace {
                 "namespace " + in_quotes(algorithm.ns)
                     + " is not a C++ identifier (expected [a-z][a-z0-9_]*, no \"__\", not a keyword)");
         if (!algorithm.anchor.empty()) {
+            // The key is the fragment lowercased, alone or followed by "--<qualifier>" when one
+            // anchor introduces several algorithms.
             auto hash = algorithm.anchor.find('#');
-            if (!is_https_url(algorithm.anchor) || hash == std::string::npos)
+            if (!is_https_url(algorithm.anchor) || hash == std::string::npos
+                || hash + 1 == algorithm.anchor.size())
                 fail(context,
                     "anchor " + in_quotes(algorithm.anchor)
-                        + " is not a URL with a fragment (expected https://...#" + algorithm.key + ")");
-            else if (algorithm.anchor.substr(hash + 1) != algorithm.key)
-                fail(context,
-                    "anchor " + algorithm.anchor + " does not end in the key (expected ...#" + algorithm.key
-                        + ")");
+                        + " is not a URL with a fragment (expected https://...#<fragment>)");
+            else if (std::string const base = ascii_lowercase(algorithm.anchor.substr(hash + 1));
+                     !algorithm.key.empty() && algorithm.key != base) {
+                std::string const qualified = base + "--";
+                if (!algorithm.key.starts_with(qualified))
+                    fail(context,
+                        "anchor " + algorithm.anchor + " does not match the key (expected the key "
+                            + in_quotes(base) + " or " + in_quotes(qualified + "<qualifier>") + ")");
+                else if (std::string_view qualifier
+                         = std::string_view(algorithm.key).substr(qualified.size());
+                         !is_qualifier(qualifier))
+                    fail(context,
+                        "key " + in_quotes(algorithm.key) + " has the qualifier " + in_quotes(qualifier)
+                            + " (expected " + in_quotes(qualified + "<qualifier>")
+                            + ", qualifier in [a-z0-9]+(-[a-z0-9]+)*)");
+            }
         }
         if (value.contains("steps"))
             read_steps(value["steps"], algorithm, context);
@@ -561,7 +589,7 @@ namespace {
                     "a step of kind " + in_quotes(step.kind)
                         + " cannot throw by itself (expected kind if, else-if, else, throw or catch; use "
                           "propagates for ?)");
-        } else if (step.kind == "throw" || step.kind == "catch") {
+        } else if (step.kind == "throw") {
             fail(context, "missing field \"throws\" (expected the error a " + step.kind + " step throws)");
         }
 
@@ -677,9 +705,11 @@ std::optional<Catalogue> read_catalogues(
             catalogue.files.push_back(std::move(*file));
     }
 
-    // Across files: one snapshot per spec name; ids, namespaces and anchors unique.
-    std::map<std::string, CatalogueFile const*, std::less<>> spec_file;
-    std::map<std::string, std::string, std::less<>> key_file, ns_file, anchor_file;
+    // Across files: one snapshot per spec name; ids and namespaces unique; each anchor used by one
+    // spec only. Within a spec, unique keys and the key/fragment rule leave the algorithms that
+    // share an anchor told apart by their qualifiers.
+    std::map<std::string, CatalogueFile const*, std::less<>> spec_file, anchor_file;
+    std::map<std::string, std::string, std::less<>> key_file, ns_file;
     for (auto const& file : catalogue.files) {
         auto [spec_it, new_spec] = spec_file.emplace(file.spec.name, &file);
         if (!new_spec && !(spec_it->second->spec == file.spec))
@@ -696,10 +726,11 @@ std::optional<Catalogue> read_catalogues(
                 !inserted && it->second != file.path)
                 messages.push_back(context + "namespace " + in_quotes(algorithm.ns) + " is already used in "
                     + it->second + " (expected one namespace per algorithm)");
-            if (auto [it, inserted] = anchor_file.emplace(algorithm.anchor, file.path);
-                !inserted && it->second != file.path)
-                messages.push_back(context + "anchor " + algorithm.anchor + " is already used in "
-                    + it->second + " (expected one anchor per algorithm)");
+            if (auto [it, inserted] = anchor_file.emplace(algorithm.anchor, &file);
+                !inserted && it->second->spec.name != file.spec.name)
+                messages.push_back(context + "anchor " + algorithm.anchor + " is already used for spec "
+                    + it->second->spec.name + " in " + it->second->path
+                    + " (expected the algorithms of one anchor in one spec)");
         }
     }
     if (catalogue.step_count() > 0xFFFF)

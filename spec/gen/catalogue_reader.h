@@ -47,9 +47,10 @@ struct Catalogue {
 std::vector<std::string_view> const& step_kinds();
 std::vector<std::string_view> const& error_names();
 
-// Reads and validates the files as one catalogue (ids, namespaces and anchors unique across
-// files; one snapshot per spec name). On failure returns nullopt and appends one message per
-// problem to `errors`, each "file: algorithm KEY step PATH: what is wrong (expected ...)".
+// Reads and validates the files as one catalogue (ids and namespaces unique across files; one
+// snapshot per spec name; the algorithms of one anchor in one spec). On failure returns nullopt
+// and appends one message per problem to `errors`, each "file: algorithm KEY step PATH: what is
+// wrong (expected ...)".
 std::optional<Catalogue> read_catalogues(
     std::vector<std::string> const& paths, std::vector<std::string>& errors);
 

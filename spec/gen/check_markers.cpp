@@ -4,12 +4,14 @@
 //
 // The convention (spec/README.md, "Step markers in the model"):
 // - a comment line holding exactly an algorithm's anchor URL starts that algorithm's region,
-//   which runs to the next such line or the end of the file;
+//   which runs to the next such line or the end of the file; an anchor that introduces several
+//   algorithms (keys `x` and `x--qualifier`) starts a region of all of them, and each marker's
+//   alias says which one it marks;
 // - `PM_STEP(S::s13_1_1);` stands alone on its line, right below comment lines of which the
 //   last numbered one starts `// 13.1.1. ` (`// 14/catch. `); `// 3-4. ` covers markers 3 and 4
 //   on consecutive lines;
 // - S (any name) is a namespace alias; when the file defines it (`namespace S = ...::steps::X;`,
-//   the latest definition above counts) X must be the region's algorithm;
+//   the latest definition above counts) X must be the region's algorithm (one of them);
 // - within a region markers follow document order; every modelled step is marked somewhere,
 //   and only modelled steps of the region's algorithm are.
 // Prints `file:line: message` per problem and exits 1; prints one line and exits 0 when clean;
@@ -38,7 +40,7 @@ namespace {
     };
 
     struct Index {
-        std::map<std::string, Algorithm const*> by_anchor;
+        std::map<std::string, std::vector<Algorithm const*>> by_anchor;
         std::map<std::string, Algorithm const*> by_namespace;
         std::map<Algorithm const*, std::map<std::string, StepRef>> by_identifier; // per algorithm
         std::vector<StepRef> steps;
@@ -49,7 +51,7 @@ namespace {
         Index index;
         for (auto const& file : catalogue.files) {
             for (auto const& algorithm : file.algorithms) {
-                index.by_anchor[algorithm.anchor] = &algorithm;
+                index.by_anchor[algorithm.anchor].push_back(&algorithm);
                 index.by_namespace[algorithm.ns] = &algorithm;
                 for (auto const& step : algorithm.steps) {
                     StepRef ref { &file, &algorithm, &step, index.steps.size() };
@@ -160,13 +162,16 @@ namespace {
         std::size_t modelled() const { return m_modelled; }
 
     private:
-        struct Region {
-            Algorithm const* algorithm = nullptr; // null: before any anchor, or an anchor not catalogued
-            std::string anchor;
-            int line = 0;
+        struct Progress {
             std::optional<std::size_t> highest; // catalogue index of the highest marker so far
             int highest_line = 0;
             bool order_reported = false;
+        };
+        struct Region {
+            std::vector<Algorithm const*> algorithms; // empty: before any anchor, or an anchor not catalogued
+            std::string anchor;
+            int line = 0;
+            std::map<Algorithm const*, Progress> progress; // document order, per algorithm
             bool namespace_reported = false;
         };
         struct PendingRange {
@@ -230,7 +235,7 @@ namespace {
                 region.anchor = *anchor;
                 region.line = line;
                 if (auto it = m_index.by_anchor.find(*anchor); it != m_index.by_anchor.end())
-                    region.algorithm = it->second;
+                    region.algorithms = it->second;
                 continue;
             }
             if (is_comment(text) || text.starts_with("#")) {
@@ -341,7 +346,7 @@ namespace {
     void Checker::check_marker(std::string const& file, int line, std::string const& marker,
         std::string const& identifier, Algorithm const* named, Region& region)
     {
-        if (!region.algorithm) {
+        if (region.algorithms.empty()) {
             report(file, line,
                 marker + " is not in a catalogued algorithm's region (expected it below a comment line "
                     + (region.line ? "holding a catalogued anchor; " + region.anchor + " at line "
@@ -349,14 +354,30 @@ namespace {
                                    : "holding the algorithm's anchor URL)"));
             return;
         }
-        if (named && named != region.algorithm && !region.namespace_reported) {
+        // The algorithm the marker is for: the region's only one, or the one its alias names.
+        Algorithm const* algorithm = region.algorithms.front();
+        if (region.algorithms.size() > 1 && named
+            && std::find(region.algorithms.begin(), region.algorithms.end(), named) != region.algorithms.end())
+            algorithm = named;
+        if (region.algorithms.size() > 1 && !named && !region.namespace_reported) {
+            std::string names;
+            for (auto const* a : region.algorithms)
+                names += (names.empty() ? "" : " or ") + a->ns;
             report(file, line,
-                marker + " names a step of " + named->name + " (namespace " + named->ns
-                    + ") under the anchor of " + region.algorithm->name
-                    + " (expected an alias of ...::steps::" + region.algorithm->ns + ")");
+                marker + " is under an anchor of several algorithms but its alias is not defined in the file"
+                    + " (expected an alias of ...::steps::" + names + ")");
             region.namespace_reported = true;
         }
-        auto const& steps = m_index.by_identifier.at(region.algorithm);
+        if (named && named != algorithm && !region.namespace_reported) {
+            std::string names;
+            for (auto const* a : region.algorithms)
+                names += (names.empty() ? "" : " or ") + a->ns;
+            report(file, line,
+                marker + " names a step of " + named->name + " (namespace " + named->ns
+                    + ") under the anchor of " + algorithm->name + " (expected an alias of ...::steps::" + names + ")");
+            region.namespace_reported = true;
+        }
+        auto const& steps = m_index.by_identifier.at(algorithm);
         auto it = steps.find(identifier);
         if (it == steps.end()) {
             std::string elsewhere;
@@ -365,12 +386,12 @@ namespace {
                     elsewhere += (elsewhere.empty() ? "" : ", ") + algorithm->anchor;
             if (!elsewhere.empty())
                 report(file, line,
-                    marker + " is under the anchor of " + region.algorithm->name + ", which has no such step"
+                    marker + " is under the anchor of " + algorithm->name + ", which has no such step"
                         + " (expected it under " + elsewhere + ")");
             else
                 report(file, line,
-                    marker + ": " + region.algorithm->name
-                        + " has no such step (expected a catalogued step of " + region.algorithm->key + ")");
+                    marker + ": " + algorithm->name
+                        + " has no such step (expected a catalogued step of " + algorithm->key + ")");
             return;
         }
         StepRef const& ref = it->second;
@@ -382,17 +403,18 @@ namespace {
             return;
         }
         m_marked.insert(ref.index);
-        if (region.highest && ref.index < *region.highest) {
-            if (!region.order_reported)
+        auto& progress = region.progress[algorithm];
+        if (progress.highest && ref.index < *progress.highest) {
+            if (!progress.order_reported)
                 report(file, line,
                     marker + " is out of document order: step " + ref.step->path
-                        + " comes before the step marked at line " + std::to_string(region.highest_line)
+                        + " comes before the step marked at line " + std::to_string(progress.highest_line)
                         + " (expected markers in spec order within one anchor's region)");
-            region.order_reported = true;
+            progress.order_reported = true;
             return;
         }
-        region.highest = ref.index;
-        region.highest_line = line;
+        progress.highest = ref.index;
+        progress.highest_line = line;
     }
 
     void Checker::check_coverage()

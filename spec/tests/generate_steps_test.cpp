@@ -73,6 +73,52 @@ namespace {
         EXPECT_NE(s.find("| console-output | 1 | `demo:beta:3.1` |"), std::string::npos) << s;
     }
 
+    TEST(GenerateSteps, AcceptsKeysFromACapitalisedFragmentSharedByTwoAlgorithms)
+    {
+        std::string const header = output_path("steps.gen.h");
+        std::string const source = output_path("steps.gen.cpp");
+        ToolRun run = run_tool(PMCONF_SPECGEN,
+            { "--out-header", header, "--out-source", source, fixture("demo-shared-anchor.json") });
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+
+        std::string const h = read(header);
+        EXPECT_NE(h.find("namespace pmconf::spec::steps::transfer_demo_port {\ninline constexpr "
+                         "::pmconf::spec::StepId s1{0};"),
+            std::string::npos)
+            << h;
+        EXPECT_NE(h.find("namespace pmconf::spec::steps::transfer_demo_port_receiving {\ninline constexpr "
+                         "::pmconf::spec::StepId s1{2};"),
+            std::string::npos)
+            << h;
+
+        std::string const c = read(source);
+        EXPECT_NE(c.find("{StepId{0}, \"demo:transferdemoport:1\", \"demo\", \"transferdemoport\", "),
+            std::string::npos)
+            << c;
+        EXPECT_NE(c.find("{StepId{3}, \"demo:transferdemoport--receiving:2\", \"demo\", "
+                         "\"transferdemoport--receiving\", \"DemoPort transfer-receiving steps\", "
+                         "\"transfer_demo_port_receiving\", \"2\", "
+                         "\"https://example.test/demo.html#transferDemoPort\", "),
+            std::string::npos)
+            << c;
+    }
+
+    TEST(GenerateSteps, AcceptsInvalidStateErrorAndSyntaxErrorAfterDataCloneError)
+    {
+        std::string const summary = output_path("SUMMARY.md");
+        ToolRun run = run_tool(PMCONF_SPECGEN,
+            { "--out-summary", summary, fixture("demo-catalogue.json"), fixture("demo-shared-anchor.json") });
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+
+        // The summary lists the errors in the order of the closed set: DOMException names, then
+        // ECMAScript simple errors.
+        std::string const s = read(summary);
+        EXPECT_NE(s.find("| InvalidStateError | 1 |\n| SyntaxError | 1 |\n| RangeError | 1 |\n"
+                         "| TypeError | 1 |\n"),
+            std::string::npos)
+            << s;
+    }
+
     TEST(GenerateSteps, RejectsInvalidJsonWithTheBytePosition)
     {
         expect_rejected("bad-json.json",
@@ -158,11 +204,41 @@ namespace {
             "algorithm alpha step 1: a step of kind \"let\" cannot throw by itself");
     }
 
-    TEST(GenerateSteps, RejectsACatchStepWithoutItsError)
+    // A catch that handles the failure (the messaging algorithms fire messageerror) throws nothing.
+    TEST(GenerateSteps, AcceptsACatchStepThatThrowsNothing)
     {
-        expect_rejected("bad-catch-without-throws.json",
-            "algorithm alpha step 1/catch: missing field \"throws\" (expected the error a catch step "
-            "throws)");
+        std::string const source = output_path("steps.gen.cpp");
+        ToolRun run = run_tool(PMCONF_SPECGEN, { "--out-source", source, fixture("demo-catch-handles.json") });
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+        EXPECT_NE(read(source).find("demo:alpha:1/catch"), std::string::npos);
+    }
+
+    TEST(GenerateSteps, RejectsAThrowStepWithoutItsError)
+    {
+        expect_rejected("bad-throw-without-throws.json",
+            "algorithm alpha step 2: missing field \"throws\" (expected the error a throw step throws)");
+    }
+
+    TEST(GenerateSteps, RejectsAnUnknownError)
+    {
+        expect_rejected("bad-unknown-error.json",
+            "algorithm alpha step 1: unknown error \"NotSupportedError\" (expected one of DataCloneError, "
+            "InvalidStateError, SyntaxError, RangeError, TypeError)");
+    }
+
+    TEST(GenerateSteps, RejectsAKeyThatIsNotTheAnchorFragmentLowercased)
+    {
+        expect_rejected("bad-key-not-fragment.json",
+            "algorithm transferport: anchor https://example.test/demo.html#transferDemoPort does not match "
+            "the key (expected the key \"transferdemoport\" or \"transferdemoport--<qualifier>\")");
+    }
+
+    TEST(GenerateSteps, RejectsAMalformedKeyQualifier)
+    {
+        expect_rejected("bad-key-qualifier.json",
+            "algorithm transferdemoport--receiving-: key \"transferdemoport--receiving-\" has the qualifier "
+            "\"receiving-\" (expected \"transferdemoport--<qualifier>\", qualifier in "
+            "[a-z0-9]+(-[a-z0-9]+)*)");
     }
 
     TEST(GenerateSteps, RejectsTwoSnapshotsOfOneSpec)
@@ -184,6 +260,20 @@ namespace {
                       + ": algorithm alpha: duplicate key \"alpha\" for spec "
                         "demo (expected each algorithm key once; also in "
                       + fixture("demo-catalogue.json") + ")"),
+            std::string::npos)
+            << run.output;
+    }
+
+    TEST(GenerateSteps, RejectsAnAnchorUsedByTwoSpecs)
+    {
+        ToolRun run = generate({ "demo-shared-anchor.json", "bad-anchor-in-two-specs.json" });
+        EXPECT_EQ(run.exit_code, 1) << run.output;
+        EXPECT_NE(
+            run.output.find(fixture("bad-anchor-in-two-specs.json")
+                + ": algorithm transferdemoport: anchor https://example.test/demo.html#transferDemoPort "
+                  "is already used for spec demo in "
+                + fixture("demo-shared-anchor.json")
+                + " (expected the algorithms of one anchor in one spec)"),
             std::string::npos)
             << run.output;
     }

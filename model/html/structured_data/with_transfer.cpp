@@ -218,7 +218,7 @@ Completion<DeserializeWithTransferResult> structured_deserialize_with_transfer(H
             PM_STEP(D::s3_4_4);
             auto& slots = slots_of<PlatformSlots>(heap.object(id));
             if (transfer_data_holder.interface == PlatformInterface::message_port)
-                web_messaging::message_port_transfer_receiving_steps(transfer_data_holder, slots);
+                web_messaging::message_port_transfer_receiving_steps(transfer_data_holder, id, slots);
             else
                 canvas::image_bitmap_transfer_receiving_steps(transfer_data_holder, slots);
             value = Value::object(id);

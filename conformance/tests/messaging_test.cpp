@@ -1,0 +1,329 @@
+// The messaging model against the spec's steps: hand-written sequences for the behaviours the
+// spec pins down (each test names its steps), then generated sequences checked against
+// invariants that cite their steps.
+#include "conformance/messaging.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <set>
+
+namespace pmconf::conformance::messaging {
+namespace {
+
+using model::web_messaging::Agent;
+using model::web_messaging::EventTargetName;
+using model::web_messaging::MessageSpec;
+using model::web_messaging::ObservedEvent;
+using model::web_messaging::PortName;
+using model::web_messaging::run_operations;
+using model::web_messaging::World;
+using K = Operation::Kind;
+
+// A small builder: each call appends an op labelled with its position.
+struct Ops {
+    std::vector<Operation> ops;
+    Operation& add(K kind)
+    {
+        Operation op;
+        op.kind = kind;
+        op.label = std::uint32_t(ops.size());
+        ops.push_back(op);
+        return ops.back();
+    }
+    std::uint32_t channel(Agent agent = Agent::window_a)
+    {
+        add(K::new_channel).agent = agent;
+        return ops.back().label;
+    }
+    std::uint32_t post(PortName port, std::vector<PortName> transfer = {}, MessageSpec message = {})
+    {
+        auto& op = add(K::port_post);
+        op.port = port;
+        op.transfer = std::move(transfer);
+        op.message = message;
+        return op.label;
+    }
+    void on(K kind, PortName port) { add(kind).port = port; }
+    void client(K kind, std::uint32_t client) { add(kind).client = client; }
+    std::uint32_t broadcast(Agent agent, std::uint8_t name = 0)
+    {
+        auto& op = add(K::new_broadcast);
+        op.agent = agent;
+        op.name = name;
+        return op.label;
+    }
+    void run() { add(K::run_event_loops); }
+};
+
+EventTargetName at(PortName p) { return { EventTargetName::Kind::port, p, 0 }; }
+EventTargetName at_channel(std::uint32_t op) { return { EventTargetName::Kind::broadcast_channel, {}, op }; }
+EventTargetName at_client(std::uint32_t client) { return { EventTargetName::Kind::container, {}, client }; }
+
+std::vector<std::uint32_t> messages_at(MessagingObservation const& o, EventTargetName target, std::string const& type = "message")
+{
+    std::vector<std::uint32_t> labels;
+    for (auto const& e : o.events)
+        if (e.target == target && e.type == type)
+            labels.push_back(e.message);
+    return labels;
+}
+
+// html:message-port-post-message-steps:7, html:dom-messageport-start:1, and the paragraph on
+// onmessage: a port's queue holds messages until it is enabled; addEventListener does not enable it.
+TEST(MessagingModel, PortQueueWaitsForStartOrOnmessageNotAddEventListener)
+{
+    Ops o;
+    auto const c = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    auto const m1 = o.post(p1);
+    o.on(K::port_add_listener, p2);
+    o.run();
+    auto const before = run_operations(o.ops);
+    EXPECT_TRUE(messages_at(before, at(p2)).empty());
+    auto const m2 = o.post(p1);
+    o.on(K::port_set_onmessage, p2);
+    o.run();
+    auto const after = run_operations(o.ops);
+    EXPECT_EQ(messages_at(after, at(p2)), (std::vector { m1, m2 }));
+}
+
+// html:transfermessageport:2 and html:transfermessageport--receiving:2-3: messages queued on a
+// port move with it; the received port starts disabled and is entangled with the old partner.
+TEST(MessagingModel, TransferredPortTakesItsQueuedMessagesAndPartner)
+{
+    Ops o;
+    auto const a = o.channel();
+    auto const b = o.channel();
+    PortName const a1 { a, 0 }, a2 { a, 1 }, b1 { b, 0 }, b2 { b, 1 };
+    auto const m1 = o.post(a1);                 // queued on a2 (disabled)
+    auto const carrier = o.post(b1, { a2 });    // a2 travels to b2 with m1 in its queue
+    o.on(K::port_start, b2);
+    o.run();
+    PortName const received { carrier, 0 };
+    auto const m3 = o.post(a1);                 // now goes to the received port
+    o.on(K::port_start, received);
+    o.run();
+    auto const obs = run_operations(o.ops);
+    ASSERT_EQ(messages_at(obs, at(b2)), std::vector { carrier });
+    auto const delivery = std::find_if(obs.events.begin(), obs.events.end(), [&](auto const& e) { return e.target == at(b2); });
+    EXPECT_EQ(delivery->ports, std::vector { received });
+    // Entangling a1 with the received port disentangled it from a2, which gets a close event
+    // (html:entangle:1, html:disentangle:4).
+    EXPECT_EQ(obs.events.front().type, "close");
+    EXPECT_EQ(obs.events.front().target, at(a2));
+    EXPECT_EQ(messages_at(obs, at(received)), (std::vector { m1, m3 }));
+    EXPECT_TRUE(messages_at(obs, at(a2)).empty());
+}
+
+// html:message-port-post-message-steps:2, 4 and 6: the source port in its own transfer list
+// throws; the target port in it dooms the message (the port is still shipped and detached).
+TEST(MessagingModel, SourcePortThrowsTargetPortDoomsTheMessage)
+{
+    Ops o;
+    auto const c = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    o.post(p1, { p1 });
+    o.post(p1, { p2 });
+    o.on(K::port_start, p2);
+    o.post(p1, { p2 }); // p2 is detached now: StructuredSerializeWithTransfer 5.2
+    o.run();
+    auto const obs = run_operations(o.ops);
+    EXPECT_TRUE(obs.outcomes[1].threw);
+    EXPECT_EQ(obs.outcomes[1].error, "DataCloneError");
+    EXPECT_FALSE(obs.outcomes[2].threw);
+    EXPECT_TRUE(obs.outcomes[4].threw);
+    EXPECT_TRUE(messages_at(obs, at(p2)).empty());
+}
+
+// html:dom-messageport-close:1-2 and html:disentangle:4: close() fires close at the other port only.
+TEST(MessagingModel, CloseFiresCloseAtThePartnerOnly)
+{
+    Ops o;
+    auto const c = o.channel();
+    o.on(K::port_close, PortName { c, 0 });
+    auto const obs = run_operations(o.ops);
+    ASSERT_EQ(obs.events.size(), 1u);
+    EXPECT_EQ(obs.events[0].type, "close");
+    EXPECT_EQ(obs.events[0].target, at(PortName { c, 1 }));
+}
+
+// html:dom-broadcastchannel-postmessage:2, 6, 7, 9.1: same name and storage key, never the
+// source, not a channel closed before the task runs; a closed channel throws InvalidStateError.
+TEST(MessagingModel, BroadcastReachesOtherOpenChannelsOfItsNameAndStorageKey)
+{
+    Ops o;
+    auto const source = o.broadcast(Agent::window_a);
+    auto const sibling = o.broadcast(Agent::window_b);
+    auto const worker = o.broadcast(Agent::service_worker);
+    auto const other_site = o.broadcast(Agent::window_other_site);
+    auto const other_name = o.broadcast(Agent::window_b, 1);
+    auto const closing = o.broadcast(Agent::window_a);
+    auto& post = o.add(K::broadcast_post);
+    post.channel = source;
+    auto const m = post.label;
+    o.add(K::broadcast_close).channel = closing;
+    o.run();
+    o.add(K::broadcast_post).channel = closing;
+    auto const obs = run_operations(o.ops);
+    EXPECT_EQ(messages_at(obs, at_channel(sibling)), std::vector { m });
+    EXPECT_EQ(messages_at(obs, at_channel(worker)), std::vector { m });
+    for (auto const none : { source, other_site, other_name, closing })
+        EXPECT_TRUE(messages_at(obs, at_channel(none)).empty()) << none;
+    EXPECT_TRUE(obs.outcomes.back().threw);
+    EXPECT_EQ(obs.outcomes.back().error, "InvalidStateError");
+}
+
+// The seed: service-workers:client-postmessage-options:4.5 and the client message queue: held
+// until startMessages(), the onmessage setter or the end of parsing (html:stop-parsing:6.4), not
+// by addEventListener; a message that cannot be deserialized there is a messageerror.
+TEST(MessagingModel, ClientMessageQueueIsEnabledByStartOnmessageOrParsingOnly)
+{
+    for (auto const enabler : { K::container_start, K::container_set_onmessage, K::document_parsed }) {
+        Ops o;
+        auto& first = o.add(K::client_post);
+        first.client = 0;
+        auto const m1 = first.label;
+        o.client(K::container_add_listener, 0);
+        o.run();
+        auto const held = run_operations(o.ops);
+        EXPECT_TRUE(messages_at(held, at_client(0)).empty());
+        auto& second = o.add(K::client_post);
+        second.client = 0;
+        second.message.shared_buffer = true; // the service worker is another agent cluster
+        auto const m2 = second.label;
+        o.client(enabler, 0);
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_EQ(messages_at(obs, at_client(0)), std::vector { m1 });
+        EXPECT_EQ(messages_at(obs, at_client(0), "messageerror"), std::vector { m2 });
+        for (auto const& e : obs.events) {
+            EXPECT_EQ(e.origin, "https://a.example");
+            EXPECT_EQ(e.source, "ServiceWorker");
+        }
+    }
+}
+
+// --- Invariants over generated sequences ---
+
+std::map<std::uint32_t, Operation const*> by_label(std::vector<Operation> const& ops)
+{
+    std::map<std::uint32_t, Operation const*> map;
+    for (auto const& op : ops)
+        map[op.label] = &op;
+    return map;
+}
+
+// html:message-port-post-message-steps:7 and 7.6, service-workers:client-postmessage-options:4.5.5:
+// a posted message is delivered at most once, with exactly the ports of its transfer list, named
+// in transfer order.
+RC_GTEST_PROP(MessagingModel, MessagesAreDeliveredAtMostOnceWithTheirTransferredPorts, ())
+{
+    auto const ops = *operation_sequences();
+    auto const obs = run_operations(ops);
+    auto const labels = by_label(ops);
+    std::set<std::uint32_t> seen;
+    for (auto const& e : obs.events) {
+        if (e.type == "close" || e.target.kind == EventTargetName::Kind::broadcast_channel)
+            continue;
+        RC_ASSERT(seen.insert(e.message).second);
+        auto const& op = *labels.at(e.message);
+        RC_ASSERT(!obs.outcomes[std::size_t(&op - ops.data())].threw);
+        if (e.type == "message") {
+            RC_ASSERT(e.ports.size() == op.transfer.size());
+            for (std::size_t i = 0; i < e.ports.size(); ++i)
+                RC_ASSERT(e.ports[i] == (PortName { e.message, std::uint32_t(i) }));
+        }
+    }
+}
+
+// html:transfermessageport--receiving:2 with the port message queue: messages posted through one
+// port reach their destination in posting order, also when the receiving port is transferred.
+RC_GTEST_PROP(MessagingModel, MessagesFromOnePortArriveInPostingOrder, ())
+{
+    auto const ops = *operation_sequences();
+    auto const obs = run_operations(ops);
+    auto const labels = by_label(ops);
+    std::map<PortName, std::uint32_t> last_from;
+    for (auto const& e : obs.events) {
+        if (e.target.kind != EventTargetName::Kind::port || e.type == "close")
+            continue;
+        auto const source = labels.at(e.message)->port;
+        if (auto it = last_from.find(source); it != last_from.end())
+            RC_ASSERT(it->second < e.message);
+        last_from[source] = e.message;
+    }
+}
+
+// html:dom-broadcastchannel-postmessage:6-7: a broadcast reaches only other channels of its name
+// and storage key, each at most once.
+RC_GTEST_PROP(MessagingModel, BroadcastsReachOnlyOtherChannelsOfTheirNameAndKey, ())
+{
+    auto const ops = *operation_sequences();
+    auto const obs = run_operations(ops);
+    auto const labels = by_label(ops);
+    std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+    auto const site = [](Agent a) { return a == Agent::window_other_site; };
+    for (auto const& e : obs.events) {
+        if (e.target.kind != EventTargetName::Kind::broadcast_channel)
+            continue;
+        auto const& post = *labels.at(e.message);
+        auto const& source = *labels.at(post.channel);
+        auto const& destination = *labels.at(e.target.id);
+        RC_ASSERT(destination.label != source.label);
+        RC_ASSERT(destination.name == source.name);
+        RC_ASSERT(site(destination.agent) == site(source.agent));
+        RC_ASSERT(seen.insert({ e.message, e.target.id }).second);
+    }
+}
+
+// The event loop runs every runnable task: after the last run, no enabled port of a live agent
+// still holds a task (html:message-port-post-message-steps:7).
+RC_GTEST_PROP(MessagingModel, RunningTheEventLoopsDrainsEveryEnabledPort, ())
+{
+    auto const ops = *operation_sequences();
+    World world;
+    for (auto const& op : ops)
+        (void)world.run(op);
+    for (auto const& p : world.ports())
+        if (p.enabled && p.exists)
+            RC_ASSERT(p.queued == 0u);
+}
+
+// --- Seeded faults: each is found, with a short operation sequence ---
+
+class MessagingFaultMatrix : public ::testing::TestWithParam<model::web_messaging::MessagingFault> { };
+
+TEST_P(MessagingFaultMatrix, IsDetectedWithAShortSequence)
+{
+    auto const& info = model::web_messaging::messaging_fault_info(GetParam());
+    auto const found = find_difference(GetParam(), SearchParams {});
+    ASSERT_TRUE(found.has_value()) << info.name << " (" << info.step_id << ") was not detected";
+    std::cout << info.name << " (" << info.step_id << "): found at case " << found->found_at_case << ", shrunk "
+              << found->shrinks << " times to " << found->operations.size() << " operations:\n"
+              << to_display(found->operations) << "  " << found->difference << "\n";
+    EXPECT_LE(found->operations.size(), 8u) << info.name << ": " << found->difference << "\n" << to_display(found->operations);
+    // The shrunk sequence still shows the difference.
+    EXPECT_TRUE(difference(run_operations(found->operations), run_operations(found->operations, GetParam())).has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Messaging, MessagingFaultMatrix,
+    ::testing::ValuesIn([] {
+        std::vector<model::web_messaging::MessagingFault> faults;
+        for (auto const& f : model::web_messaging::messaging_faults())
+            faults.push_back(f.fault);
+        return faults;
+    }()),
+    [](auto const& info) {
+        std::string name(model::web_messaging::messaging_fault_info(info.param).name);
+        for (auto& c : name)
+            if (c == '-')
+                c = '_';
+        return name;
+    });
+
+} // namespace
+} // namespace pmconf::conformance::messaging

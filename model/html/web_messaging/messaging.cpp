@@ -1,0 +1,1011 @@
+#include "model/html/web_messaging/messaging.h"
+
+#include "model/html/structured_data/deserialize.h"
+#include "model/html/structured_data/serialize.h"
+#include "model/html/structured_data/with_transfer.h"
+#include "model/html/web_messaging/message_port.h"
+#include "model/infra/trace.h"
+#include "spec/steps.gen.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <limits>
+
+namespace pmconf::model::web_messaging {
+
+using ecma262::Heap;
+using ecma262::ObjectId;
+using ecma262::ObjectKind;
+using ecma262::PlatformInterface;
+using ecma262::PlatformSlots;
+using ecma262::RealmId;
+using ecma262::Value;
+
+// --- Faults ---
+
+namespace {
+constexpr std::array messaging_fault_table {
+    MessagingFaultInfo { MessagingFault::add_listener_enables_port_queue, "add-listener-enables-port-queue",
+        "html:handler-messageeventtarget-onmessage:1", "addEventListener('message') enables a port's message queue" },
+    MessagingFaultInfo { MessagingFault::port_queue_delivers_newest_first, "port-queue-delivers-newest-first",
+        "html:message-port-post-message-steps:7", "a port message queue runs its newest task first (not FIFO)" },
+    MessagingFaultInfo { MessagingFault::transferred_port_drops_queued_messages, "transferred-port-drops-queued-messages",
+        "html:transfermessageport--receiving:2", "messages queued on a transferred port do not move with it" },
+    MessagingFaultInfo { MessagingFault::source_port_transfer_allowed, "source-port-transfer-allowed",
+        "html:message-port-post-message-steps:2", "a port may transfer itself in its own postMessage" },
+    MessagingFaultInfo { MessagingFault::doomed_message_delivered, "doomed-message-delivered",
+        "html:message-port-post-message-steps:6", "a message that transfers its target port is still delivered" },
+    MessagingFaultInfo { MessagingFault::closed_port_still_receives, "closed-port-still-receives",
+        "html:dom-messageport-close:2", "close() does not disentangle the port" },
+    MessagingFaultInfo { MessagingFault::close_event_not_fired, "close-event-not-fired", "html:disentangle:4",
+        "disentangling fires no close event at the other port" },
+    MessagingFaultInfo { MessagingFault::received_port_queue_enabled, "received-port-queue-enabled",
+        "html:transfermessageport--receiving:2", "a received port's message queue starts enabled" },
+    MessagingFaultInfo { MessagingFault::new_ports_reversed, "new-ports-reversed", "html:message-port-post-message-steps:7.6",
+        "a message event's ports are in reverse transfer order" },
+    MessagingFaultInfo { MessagingFault::port_messageerror_not_fired, "port-messageerror-not-fired",
+        "html:message-port-post-message-steps:7.4/catch", "a message that fails to deserialize is dropped silently" },
+    MessagingFaultInfo { MessagingFault::broadcast_to_source, "broadcast-to-source", "html:dom-broadcastchannel-postmessage:7",
+        "a BroadcastChannel receives its own messages" },
+    MessagingFaultInfo { MessagingFault::broadcast_to_closed_destination, "broadcast-to-closed-destination",
+        "html:dom-broadcastchannel-postmessage:9.1", "a channel closed before the task runs still gets the message" },
+    MessagingFaultInfo { MessagingFault::closed_broadcast_channel_posts, "closed-broadcast-channel-posts",
+        "html:dom-broadcastchannel-postmessage:2", "a closed BroadcastChannel posts instead of throwing InvalidStateError" },
+    MessagingFaultInfo { MessagingFault::broadcast_ignores_storage_key, "broadcast-ignores-storage-key",
+        "html:dom-broadcastchannel-postmessage:6", "BroadcastChannel delivers across storage keys" },
+    MessagingFaultInfo { MessagingFault::client_queue_enabled_by_add_listener, "client-queue-enabled-by-add-listener",
+        "service-workers:service-worker-container-event-handlers:1",
+        "addEventListener('message') on navigator.serviceWorker enables the client message queue" },
+    MessagingFaultInfo { MessagingFault::client_queue_not_enabled_by_parsing, "client-queue-not-enabled-by-parsing",
+        "html:stop-parsing:6.4", "the end of parsing does not enable the client message queue" },
+    MessagingFaultInfo { MessagingFault::client_queue_enabled_from_start, "client-queue-enabled-from-start",
+        "service-workers:client-postmessage-options:4.5", "the client message queue starts enabled" },
+};
+} // namespace
+
+std::span<MessagingFaultInfo const> messaging_faults() { return messaging_fault_table; }
+
+MessagingFaultInfo const& messaging_fault_info(MessagingFault fault)
+{
+    for (auto const& info : messaging_fault_table)
+        if (info.fault == fault)
+            return info;
+    model_defect("messaging_fault_info: Fault::none has no entry", __FILE__, __LINE__);
+}
+
+// --- Names ---
+
+std::string to_string(PortName name) { return "port(" + std::to_string(name.op) + "." + std::to_string(name.index) + ")"; }
+
+char const* agent_name(Agent agent)
+{
+    switch (agent) {
+    case Agent::window_a: return "window A";
+    case Agent::window_b: return "window B";
+    case Agent::window_other_site: return "window C (other site)";
+    case Agent::service_worker: return "service worker";
+    }
+    return "?";
+}
+
+std::string to_string(EventTargetName target)
+{
+    switch (target.kind) {
+    case EventTargetName::Kind::port: return to_string(target.port);
+    case EventTargetName::Kind::broadcast_channel: return "broadcast(" + std::to_string(target.id) + ")";
+    case EventTargetName::Kind::container: return "client(" + std::to_string(target.id) + ").serviceWorker";
+    }
+    return "?";
+}
+
+std::string to_string(ObservedEvent const& event)
+{
+    std::string s = event.type + " at " + to_string(event.target);
+    if (event.type != "close")
+        s += " (message " + std::to_string(event.message) + ")";
+    if (!event.ports.empty()) {
+        s += " ports [";
+        for (std::size_t i = 0; i < event.ports.size(); ++i)
+            s += (i ? ", " : "") + to_string(event.ports[i]);
+        s += "]";
+    }
+    if (!event.origin.empty())
+        s += " origin " + event.origin;
+    if (!event.source.empty())
+        s += " source " + event.source;
+    return s;
+}
+
+std::string to_string(Operation const& op)
+{
+    auto const index = op.label;
+    using K = Operation::Kind;
+    auto transfer = [&] {
+        std::string s;
+        for (std::size_t i = 0; i < op.transfer.size(); ++i)
+            s += (i ? ", " : "") + to_string(op.transfer[i]);
+        return s;
+    };
+    auto message = [&] {
+        std::string s = "[" + std::to_string(index) + "]";
+        if (op.message.symbol)
+            s += "+Symbol";
+        if (op.message.shared_buffer)
+            s += "+SharedArrayBuffer";
+        return s;
+    };
+    auto post_args = [&] {
+        if (op.sequence_overload)
+            return message() + ", [" + transfer() + "]";
+        return message() + (op.transfer.empty() ? std::string() : ", {transfer: [" + transfer() + "]}");
+    };
+    std::string const n = "#" + std::to_string(index) + " ";
+    switch (op.kind) {
+    case K::new_channel: return n + "in " + agent_name(op.agent) + ": new MessageChannel() -> " + to_string(PortName { std::uint32_t(index), 0 }) + ", " + to_string(PortName { std::uint32_t(index), 1 });
+    case K::port_post: return n + to_string(op.port) + ".postMessage(" + post_args() + ")";
+    case K::port_start: return n + to_string(op.port) + ".start()";
+    case K::port_set_onmessage: return n + to_string(op.port) + ".onmessage = f";
+    case K::port_add_listener: return n + to_string(op.port) + ".addEventListener('message', f)";
+    case K::port_close: return n + to_string(op.port) + ".close()";
+    case K::new_broadcast: return n + "in " + agent_name(op.agent) + ": broadcast(" + std::to_string(index) + ") = new BroadcastChannel('" + std::string(1, char('a' + op.name)) + "')";
+    case K::broadcast_post: return n + "broadcast(" + std::to_string(op.channel) + ").postMessage(" + message() + ")";
+    case K::broadcast_close: return n + "broadcast(" + std::to_string(op.channel) + ").close()";
+    case K::client_post: return n + "in the service worker: client(" + std::to_string(op.client) + ").postMessage(" + post_args() + ")";
+    case K::client_gone: return n + "client(" + std::to_string(op.client) + ") goes away";
+    case K::container_start: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.startMessages()";
+    case K::container_set_onmessage: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.onmessage = f";
+    case K::container_add_listener: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.addEventListener('message', f)";
+    case K::document_parsed: return n + "client(" + std::to_string(op.client) + "): the document finishes parsing";
+    case K::run_event_loops: return n + "run the event loops";
+    }
+    return n + "?";
+}
+
+// --- The World ---
+
+namespace {
+
+namespace MC = spec::steps::message_channel_constructor;
+namespace EN = spec::steps::entangle;
+namespace DI = spec::steps::disentangle;
+namespace TR = spec::steps::message_port_transfer;
+namespace RC = spec::steps::message_port_transfer_receiving;
+namespace PM = spec::steps::message_port_post_message;
+namespace PO = spec::steps::message_port_post_message_options;
+namespace PT = spec::steps::message_port_post_message_transfer;
+namespace ST = spec::steps::message_port_start;
+namespace CL = spec::steps::message_port_close;
+namespace OM = spec::steps::message_port_onmessage;
+namespace BC = spec::steps::broadcast_channel_constructor;
+namespace BP = spec::steps::broadcast_channel_post_message;
+namespace BX = spec::steps::broadcast_channel_close;
+namespace SP = spec::steps::stop_parsing;
+namespace CT = spec::steps::client_post_message_transfer;
+namespace CP = spec::steps::client_post_message;
+namespace SM = spec::steps::container_start_messages;
+namespace CO = spec::steps::container_onmessage;
+
+constexpr std::size_t no_port = std::numeric_limits<std::size_t>::max();
+
+std::string origin_of(Agent agent) { return agent == Agent::window_other_site ? "https://b.example" : "https://a.example"; }
+// Storage keys for non-storage purposes: the origin's (no partitioning among these agents).
+std::string storage_key_of(Agent agent) { return origin_of(agent); }
+
+// A task on a port message queue: the message port post message steps' step 7.
+struct PortTask {
+    std::uint64_t sequence = 0;     // when it was queued (the order of the unshipped port message queue)
+    std::uint32_t message = 0;      // the posting op
+    std::shared_ptr<html::SerializeWithTransferResult> serialized;
+};
+using PortMessageQueue = std::deque<PortTask>;
+
+struct Port {
+    PortName name;
+    Agent agent = Agent::window_a;
+    ObjectId object;                            // the MessagePort platform object
+    std::size_t entangled = no_port;
+    std::shared_ptr<PortMessageQueue> queue = std::make_shared<PortMessageQueue>();
+    bool enabled = false;
+    bool shipped = false;
+    bool onmessage_set = false;
+};
+
+// What a MessagePort's transfer steps put in its data holder: [[PortMessageQueue]], [[RemotePort]].
+struct PortHolder {
+    std::shared_ptr<PortMessageQueue> queue;
+    std::size_t remote_port = no_port;
+};
+
+struct BroadcastChannel {
+    std::uint32_t op = 0;           // creation order
+    Agent agent = Agent::window_a;
+    std::uint8_t name = 0;
+    bool closed = false;
+};
+
+// A task of some other task source (the DOM manipulation task source).
+struct Task {
+    std::uint64_t sequence = 0;
+    Agent agent = Agent::window_a;
+    std::function<void()> steps;
+};
+
+struct ClientTask {
+    std::uint64_t sequence = 0;
+    std::function<void()> steps;
+};
+
+struct Container {
+    bool exists = true;             // the client still exists
+    bool enabled = false;           // the client message queue
+    bool onmessage_set = false;
+    bool parsed = false;            // "the end" has run for its document
+    std::deque<ClientTask> client_message_queue;
+};
+
+} // namespace
+
+struct World::Impl final : PortHost {
+    MessagingFault fault;
+    World& world;
+    Heap heap;
+    std::array<RealmId, agent_count> realms {};
+    std::vector<Port> ports;
+    std::vector<PortHolder> holders;
+    std::vector<BroadcastChannel> channels;
+    std::array<Container, client_count> containers;
+    std::vector<Task> dom_manipulation; // every agent's, in queueing order
+    std::uint64_t next_sequence = 1;
+    std::uint32_t current_op = 0;
+    // While a message is deserialized: the posting op and the ports received so far.
+    std::uint32_t receiving_message = 0;
+    Agent receiving_agent = Agent::window_a;
+    std::vector<std::size_t> received_ports;
+
+    Impl(MessagingFault f, World& w) : fault(f), world(w)
+    {
+        // Windows A and B: one site, one agent cluster; window C: another site; the service
+        // worker: an agent cluster of its own (so shared memory does not reach it).
+        std::array<ecma262::AgentClusterId, agent_count> const clusters { 1, 1, 2, 3 };
+        for (int a = 0; a < agent_count; ++a) {
+            ecma262::Realm realm;
+            realm.name = agent_name(Agent(a));
+            realm.agent_cluster = clusters[std::size_t(a)];
+            realms[std::size_t(a)] = heap.add_realm(realm);
+        }
+        if (fault == MessagingFault::client_queue_enabled_from_start)
+            for (auto& c : containers)
+                c.enabled = true;
+    }
+
+    bool faulty(MessagingFault f) const { return fault == f; }
+    RealmId realm_of(Agent a) const { return realms[std::size_t(a)]; }
+    void fire(ObservedEvent event) { world.m_events.push_back(std::move(event)); }
+    static EventTargetName port_target(PortName n) { return { EventTargetName::Kind::port, n, 0 }; }
+
+    std::size_t find_port(PortName name) const
+    {
+        for (std::size_t i = 0; i < ports.size(); ++i)
+            if (ports[i].name == name)
+                return i;
+        return no_port;
+    }
+    PlatformSlots& slots(std::size_t port) { return ecma262::slots_of<PlatformSlots>(heap.object(ports[port].object)); }
+    bool detached(std::size_t port) { return slots(port).detached; }
+
+    std::size_t new_port(PortName name, Agent agent, ObjectId object)
+    {
+        Port p;
+        p.name = name;
+        p.agent = agent;
+        p.object = object;
+        ports.push_back(std::move(p));
+        slots(ports.size() - 1).port_id = std::uint32_t(ports.size() - 1);
+        return ports.size() - 1;
+    }
+
+    std::size_t allocate_port(PortName name, Agent agent)
+    {
+        auto const object = heap.allocate(ObjectKind::platform, realm_of(agent),
+            ecma262::make_platform_slots(PlatformInterface::message_port));
+        return new_port(name, agent, object);
+    }
+
+    // --- entangle / disentangle ---
+
+    // https://html.spec.whatwg.org/multipage/web-messaging.html#disentangle
+    void disentangle(std::size_t initiator_port)
+    {
+        // 1. otherPort is the initiator's partner.
+        PM_STEP(DI::s1);
+        auto const other_port = ports[initiator_port].entangled;
+        // 2. Assert: it exists.
+        PM_STEP(DI::s2);
+        if (other_port == no_port)
+            model_defect("disentangle: the initiator is not entangled", __FILE__, __LINE__);
+        // 3. They are no longer entangled.
+        PM_STEP(DI::s3);
+        ports[initiator_port].entangled = no_port;
+        ports[other_port].entangled = no_port;
+        // 4. A close event fires at the other port only.
+        PM_STEP(DI::s4);
+        if (!faulty(MessagingFault::close_event_not_fired))
+            fire({ port_target(ports[other_port].name), "close", 0, {}, {}, {} });
+    }
+
+    // https://html.spec.whatwg.org/multipage/web-messaging.html#entangle
+    void entangle(std::size_t a, std::size_t b)
+    {
+        // 1. A port that is already entangled is disentangled first (it is the initiator).
+        PM_STEP(EN::s1);
+        if (ports[a].entangled != no_port)
+            disentangle(a);
+        if (ports[b].entangled != no_port)
+            disentangle(b);
+        // 2. They form a new channel.
+        PM_STEP(EN::s2);
+        ports[a].entangled = b;
+        ports[b].entangled = a;
+    }
+
+    // --- MessagePort transfer steps (called from StructuredSerializeWithTransfer 5.5.4 and
+    // StructuredDeserializeWithTransfer 3.4.4) ---
+
+    // https://html.spec.whatwg.org/multipage/web-messaging.html#transferMessagePort
+    void transfer_steps(PlatformSlots& value, html::TransferDataHolder& data_holder) override
+    {
+        auto const port = std::size_t(value.port_id);
+        PortHolder holder;
+        // 1. The port has been shipped.
+        PM_STEP(TR::s1);
+        ports[port].shipped = true;
+        // 2. Its port message queue goes with the holder.
+        PM_STEP(TR::s2);
+        holder.queue = ports[port].queue;
+        // 3. An entangled port's partner is shipped too, and is the remote port.
+        PM_STEP(TR::s3);
+        if (auto const remote = ports[port].entangled; remote != no_port) {
+            // 3.1. The partner has been shipped.
+            PM_STEP(TR::s3_1);
+            ports[remote].shipped = true;
+            // 3.2. It is the remote port.
+            PM_STEP(TR::s3_2);
+            holder.remote_port = remote;
+        } else {
+            // 4. Otherwise there is no remote port.
+            PM_STEP(TR::s4);
+            holder.remote_port = no_port;
+        }
+        holders.push_back(std::move(holder));
+        data_holder.port_id = std::uint32_t(holders.size() - 1);
+    }
+
+    void transfer_receiving_steps(html::TransferDataHolder const& data_holder, ObjectId object, PlatformSlots&) override
+    {
+        auto const& holder = holders[data_holder.port_id];
+        // The new port's name: the message that delivers it, and its place among the ports received.
+        auto const port = new_port(PortName { receiving_message, std::uint32_t(received_ports.size()) }, receiving_agent, object);
+        received_ports.push_back(port);
+        // 1. The new port has been shipped.
+        PM_STEP(RC::s1);
+        ports[port].shipped = true;
+        // 2. The tasks queued on the transferred port move to the new one, whose queue starts
+        //    disabled.
+        PM_STEP(RC::s2);
+        if (!faulty(MessagingFault::transferred_port_drops_queued_messages)) {
+            for (auto& task : *holder.queue)
+                ports[port].queue->push_back(std::move(task));
+        }
+        holder.queue->clear();
+        ports[port].enabled = faulty(MessagingFault::received_port_queue_enabled);
+        // 3. With a remote port, entangle it with the new port (ending its entanglement with the
+        //    port that was transferred).
+        PM_STEP(RC::s3);
+        if (holder.remote_port != no_port)
+            entangle(holder.remote_port, port);
+    }
+
+    // --- Messages ---
+
+    // The message of op `op`: an Array [op], with a Symbol or a SharedArrayBuffer as asked.
+    Value make_message(Agent agent, std::uint32_t op, MessageSpec spec)
+    {
+        auto const realm = realm_of(agent);
+        auto const array = heap.allocate(ObjectKind::array, realm, ecma262::ArraySlots {});
+        heap.create_data_property(array, ecma262::PropertyKey::index(0), Value::number(double(op)));
+        std::uint32_t next = 1;
+        if (spec.shared_buffer) {
+            ecma262::ArrayBufferSlots buffer;
+            buffer.array_buffer_data = std::make_shared<ecma262::DataBlock>(4, std::uint8_t(op));
+            buffer.array_buffer_byte_length = 4;
+            buffer.shared = true;
+            auto const sab = heap.allocate(ObjectKind::array_buffer, realm, std::move(buffer));
+            heap.create_data_property(array, ecma262::PropertyKey::index(next++), Value::object(sab));
+        }
+        if (spec.symbol)
+            heap.create_data_property(array, ecma262::PropertyKey::index(next++), heap.new_symbol(u"s"));
+        return Value::object(array);
+    }
+
+    // The ports an op names, as the objects a script in `agent` holds; nullopt when one of them
+    // is not (yet) an object of that agent.
+    std::optional<std::vector<ObjectId>> transfer_objects(std::vector<PortName> const& names, Agent agent)
+    {
+        std::vector<ObjectId> objects;
+        for (auto const& name : names) {
+            auto const port = find_port(name);
+            if (port == no_port || ports[port].agent != agent)
+                return std::nullopt;
+            objects.push_back(ports[port].object);
+        }
+        return objects;
+    }
+
+    std::vector<PortName> new_port_names()
+    {
+        std::vector<PortName> names;
+        for (auto const port : received_ports)
+            names.push_back(ports[port].name);
+        return names;
+    }
+
+    Completion<html::DeserializeWithTransferResult> deserialize_with_transfer(html::SerializeWithTransferResult const& serialized,
+        std::uint32_t message, Agent agent)
+    {
+        receiving_message = message;
+        receiving_agent = agent;
+        received_ports.clear();
+        PortHostScope host(*this);
+        return html::structured_deserialize_with_transfer(heap, serialized, realm_of(agent));
+    }
+
+    // https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps
+    OperationOutcome message_port_post_message(std::size_t source_port, std::size_t target_port,
+        std::vector<ObjectId> const& transfer_objects, MessageSpec message_spec)
+    {
+        // 1. transfer is the options' transfer list.
+        PM_STEP(PM::s1);
+        auto const& transfer = transfer_objects;
+        auto const contains = [&](std::size_t port) {
+            return std::find(transfer.begin(), transfer.end(), ports[port].object) != transfer.end();
+        };
+        // 2. The source port cannot transfer itself.
+        PM_STEP(PM::s2);
+        if (contains(source_port) && !faulty(MessagingFault::source_port_transfer_allowed))
+            return { true, "DataCloneError", false };
+        // 3. doomed starts out false.
+        PM_STEP(PM::s3);
+        bool doomed = false;
+        // 4. Transferring the target port dooms the message.
+        PM_STEP(PM::s4);
+        if (target_port != no_port && contains(target_port))
+            doomed = true; // OPTIONAL: a console report, which is not observed.
+        // 5. Serialize with transfer (this ships the transferred ports); rethrow.
+        PM_STEP(PM::s5);
+        auto const agent = ports[source_port].agent;
+        auto const value = make_message(agent, current_op, message_spec);
+        auto serialized = [&] {
+            PortHostScope host(*this);
+            return html::structured_serialize_with_transfer(heap, realm_of(agent), value, transfer);
+        }();
+        if (serialized.is_throw())
+            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+        // 6. No target, or doomed: nothing is delivered.
+        PM_STEP(PM::s6);
+        if (target_port == no_port || (doomed && !faulty(MessagingFault::doomed_message_delivered)))
+            return {};
+        // 7. A task on the target port's message queue.
+        PM_STEP(PM::s7);
+        ports[target_port].queue->push_back(PortTask { next_sequence++, current_op,
+            std::make_shared<html::SerializeWithTransferResult>(serialized.release_value()) });
+        return {};
+    }
+
+    // Step 7's task, run from the port message queue of final_target_port.
+    void run_port_task(std::size_t final_target_port, PortTask const& task)
+    {
+        // 7.1. finalTargetPort is the port whose queue the task is on now.
+        PM_STEP(PM::s7_1);
+        // 7.2. Its message event target (the port itself here).
+        PM_STEP(PM::s7_2);
+        auto const target = port_target(ports[final_target_port].name);
+        // 7.3. Its relevant realm.
+        PM_STEP(PM::s7_3);
+        auto const agent = ports[final_target_port].agent;
+        // 7.4. Deserialize with transfer; a failure fires messageerror.
+        PM_STEP(PM::s7_4);
+        auto deserialized = deserialize_with_transfer(*task.serialized, task.message, agent);
+        if (deserialized.is_throw()) {
+            // 7.4/catch. A messageerror event instead, and the task ends.
+            PM_STEP(PM::s7_4_catch);
+            if (!faulty(MessagingFault::port_messageerror_not_fired))
+                fire({ target, "messageerror", task.message, {}, {}, {} });
+            return;
+        }
+        // 7.5. messageClone.
+        PM_STEP(PM::s7_5);
+        // 7.6. newPorts: the transferred MessagePorts, in order.
+        PM_STEP(PM::s7_6);
+        auto new_ports = new_port_names();
+        if (faulty(MessagingFault::new_ports_reversed))
+            std::reverse(new_ports.begin(), new_ports.end());
+        // 7.7. The message event.
+        PM_STEP(PM::s7_7);
+        fire({ target, "message", task.message, std::move(new_ports), {}, {} });
+    }
+
+    // --- BroadcastChannel ---
+
+    bool eligible_for_messaging(Agent agent) const
+    {
+        // A window whose document is not fully active (its client went away) is not eligible.
+        if (agent == Agent::service_worker)
+            return true;
+        return containers[std::size_t(agent)].exists;
+    }
+
+    // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel-postmessage
+    OperationOutcome broadcast_post(std::size_t channel, MessageSpec message_spec)
+    {
+        auto const& self = channels[channel];
+        // 1. A channel that is not eligible for messaging does nothing.
+        PM_STEP(BP::s1);
+        if (!eligible_for_messaging(self.agent))
+            return {};
+        // 2. A closed channel throws.
+        PM_STEP(BP::s2);
+        if (self.closed && !faulty(MessagingFault::closed_broadcast_channel_posts))
+            return { true, "InvalidStateError", false };
+        // 3. Serialize.
+        PM_STEP(BP::s3);
+        auto const value = make_message(self.agent, current_op, message_spec);
+        auto serialized = html::structured_serialize(heap, realm_of(self.agent), value);
+        if (serialized.is_throw())
+            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+        auto const shared = std::make_shared<html::Serialized>(serialized.release_value());
+        // 4. The source's origin.
+        PM_STEP(BP::s4);
+        auto const source_origin = origin_of(self.agent);
+        // 5. Its storage key (for non-storage purposes).
+        PM_STEP(BP::s5);
+        auto const source_storage_key = storage_key_of(self.agent);
+        // 6. Destinations: eligible channels with the same storage key and name.
+        PM_STEP(BP::s6);
+        std::vector<std::size_t> destinations;
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+            auto const& c = channels[i];
+            if (eligible_for_messaging(c.agent)
+                && (storage_key_of(c.agent) == source_storage_key || faulty(MessagingFault::broadcast_ignores_storage_key))
+                && c.name == self.name)
+                destinations.push_back(i);
+        }
+        // 7. Without the source ("source" in the spec's text means this channel).
+        PM_STEP(BP::s7);
+        if (!faulty(MessagingFault::broadcast_to_source))
+            std::erase(destinations, channel);
+        // 8. Oldest first within an agent (channels are kept in creation order already).
+        PM_STEP(BP::s8);
+        // 9. One task per destination.
+        PM_STEP(BP::s9);
+        auto const message = current_op;
+        for (auto const destination : destinations) {
+            auto const agent = channels[destination].agent;
+            dom_manipulation.push_back({ next_sequence++, agent, [this, destination, message, shared, source_origin] {
+                auto const& d = channels[destination];
+                EventTargetName const target { EventTargetName::Kind::broadcast_channel, {}, d.op };
+                // 9.1. A destination closed by now gets nothing.
+                PM_STEP(BP::s9_1);
+                if (d.closed && !faulty(MessagingFault::broadcast_to_closed_destination))
+                    return;
+                // 9.2. targetRealm.
+                PM_STEP(BP::s9_2);
+                // 9.3. Deserialize; a failure fires messageerror.
+                PM_STEP(BP::s9_3);
+                auto data = html::structured_deserialize(heap, *shared, realm_of(d.agent));
+                if (data.is_throw()) {
+                    // 9.3/catch. A messageerror event with the origin, and the task ends.
+                    PM_STEP(BP::s9_3_catch);
+                    fire({ target, "messageerror", message, {}, source_origin, {} });
+                    return;
+                }
+                // 9.4. The message event, with the source origin.
+                PM_STEP(BP::s9_4);
+                fire({ target, "message", message, {}, source_origin, {} });
+            } });
+        }
+        return {};
+    }
+
+    // --- Client.postMessage and the client message queue ---
+
+    void enable_client_message_queue(std::size_t client) { containers[client].enabled = true; }
+
+    // https://w3c.github.io/ServiceWorker/#client-postmessage-options
+    OperationOutcome client_post_message(std::size_t client, std::vector<ObjectId> const& transfer, MessageSpec message_spec)
+    {
+        // 1-2. The Client and the service worker's settings.
+        PM_STEP(CP::s1);
+        PM_STEP(CP::s2);
+        auto const source_origin = origin_of(Agent::service_worker);
+        // 3. Serialize with transfer; rethrow.
+        PM_STEP(CP::s3);
+        auto const value = make_message(Agent::service_worker, current_op, message_spec);
+        auto serialized = [&] {
+            PortHostScope host(*this);
+            return html::structured_serialize_with_transfer(heap, realm_of(Agent::service_worker), value, transfer);
+        }();
+        if (serialized.is_throw())
+            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+        auto const shared = std::make_shared<html::SerializeWithTransferResult>(serialized.release_value());
+        // 4. In parallel (run now: one allowed schedule).
+        PM_STEP(CP::s4);
+        // 4.1-4.2. Find the client.
+        PM_STEP(CP::s4_1);
+        PM_STEP(CP::s4_2);
+        bool found = false;
+        if (containers[client].exists) {
+            // 4.2.1. Found: the target.
+            PM_STEP(CP::s4_2_1);
+            found = true;
+        }
+        // 4.3. A client that is gone gets nothing.
+        PM_STEP(CP::s4_3);
+        if (!found)
+            return {};
+        // 4.4. Its ServiceWorkerContainer.
+        PM_STEP(CP::s4_4);
+        // 4.5. A task on the client message queue.
+        PM_STEP(CP::s4_5);
+        auto const message = current_op;
+        auto const agent = Agent(client);
+        containers[client].client_message_queue.push_back({ next_sequence++, [this, client, agent, message, shared, source_origin] {
+            EventTargetName const target { EventTargetName::Kind::container, {}, std::uint32_t(client) };
+            // 4.5.1-4.5.2. origin and source.
+            PM_STEP(CP::s4_5_1);
+            PM_STEP(CP::s4_5_2);
+            // 4.5.3. Deserialize with transfer; a failure queues a messageerror.
+            PM_STEP(CP::s4_5_3);
+            auto deserialized = deserialize_with_transfer(*shared, message, agent);
+            if (deserialized.is_throw()) {
+                // 4.5.3/catch. A task fires messageerror (with origin and source); this one ends.
+                PM_STEP(CP::s4_5_3_catch);
+                dom_manipulation.push_back({ next_sequence++, agent, [this, target, message, source_origin] {
+                    fire({ target, "messageerror", message, {}, source_origin, "ServiceWorker" });
+                } });
+                return;
+            }
+            // 4.5.4-4.5.5. messageClone and newPorts.
+            PM_STEP(CP::s4_5_4);
+            PM_STEP(CP::s4_5_5);
+            auto new_ports = new_port_names();
+            // 4.5.6. A further task dispatches the message event.
+            PM_STEP(CP::s4_5_6);
+            dom_manipulation.push_back({ next_sequence++, agent, [this, target, message, new_ports, source_origin] {
+                fire({ target, "message", message, new_ports, source_origin, "ServiceWorker" });
+            } });
+        } });
+        return {};
+    }
+
+    // --- The event loops ---
+
+    bool agent_runs(Agent agent) const { return agent == Agent::service_worker || containers[std::size_t(agent)].exists; }
+
+    // Runs one runnable task: the oldest one queued. Returns false when none is runnable.
+    bool run_one_task()
+    {
+        enum class From { none, port, dom, client } from = From::none;
+        std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
+        std::size_t which = 0;
+        bool newest = false;
+        for (std::size_t p = 0; p < ports.size(); ++p) {
+            auto const& port = ports[p];
+            if (!port.enabled || port.queue->empty() || !agent_runs(port.agent))
+                continue;
+            bool const back = faulty(MessagingFault::port_queue_delivers_newest_first);
+            auto const& task = back ? port.queue->back() : port.queue->front();
+            if (task.sequence < best) {
+                best = task.sequence;
+                from = From::port;
+                which = p;
+                newest = back;
+            }
+        }
+        for (std::size_t i = 0; i < dom_manipulation.size(); ++i) {
+            if (!agent_runs(dom_manipulation[i].agent))
+                continue;
+            if (dom_manipulation[i].sequence < best) {
+                best = dom_manipulation[i].sequence;
+                from = From::dom;
+                which = i;
+            }
+            break; // one task source per event loop here: FIFO among all agents' DOM manipulation tasks
+        }
+        for (std::size_t c = 0; c < containers.size(); ++c) {
+            auto const& container = containers[c];
+            if (!container.enabled || container.client_message_queue.empty() || !container.exists)
+                continue;
+            if (container.client_message_queue.front().sequence < best) {
+                best = container.client_message_queue.front().sequence;
+                from = From::client;
+                which = c;
+            }
+        }
+        switch (from) {
+        case From::none:
+            return false;
+        case From::port: {
+            auto& queue = *ports[which].queue;
+            PortTask task;
+            if (newest) {
+                task = std::move(queue.back());
+                queue.pop_back();
+            } else {
+                task = std::move(queue.front());
+                queue.pop_front();
+            }
+            run_port_task(which, task);
+            return true;
+        }
+        case From::dom: {
+            auto task = std::move(dom_manipulation[which]);
+            dom_manipulation.erase(dom_manipulation.begin() + std::ptrdiff_t(which));
+            task.steps();
+            return true;
+        }
+        case From::client: {
+            auto task = std::move(containers[which].client_message_queue.front());
+            containers[which].client_message_queue.pop_front();
+            task.steps();
+            return true;
+        }
+        }
+        return false;
+    }
+
+    // --- Operations ---
+
+    OperationOutcome run(Operation const& op)
+    {
+        using K = Operation::Kind;
+        OperationOutcome const skipped { false, {}, true };
+        auto const port_of = [&](PortName name) {
+            auto const p = find_port(name);
+            return p != no_port && agent_runs(ports[p].agent) ? p : no_port;
+        };
+        switch (op.kind) {
+        case K::new_channel: {
+            if (!agent_runs(op.agent))
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messagechannel
+            // 1. port 1.
+            PM_STEP(MC::s1);
+            auto const port1 = allocate_port(PortName { current_op, 0 }, op.agent);
+            // 2. port 2.
+            PM_STEP(MC::s2);
+            auto const port2 = allocate_port(PortName { current_op, 1 }, op.agent);
+            // 3. Entangled.
+            PM_STEP(MC::s3);
+            entangle(port1, port2);
+            return {};
+        }
+        case K::port_post: {
+            auto const port = port_of(op.port);
+            if (port == no_port)
+                return skipped;
+            auto transfer = transfer_objects(op.transfer, ports[port].agent);
+            if (!transfer)
+                return skipped;
+            if (op.sequence_overload) {
+                // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage
+                // 1. The target: the entangled port, or null.
+                PM_STEP(PT::s1);
+                auto const target = ports[port].entangled;
+                // 2-3. options from the transfer sequence; the message port post message steps.
+                PM_STEP(PT::s2);
+                PM_STEP(PT::s3);
+                return message_port_post_message(port, target, *transfer, op.message);
+            }
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-postmessage-options
+            // 1. The target: the entangled port, or null.
+            PM_STEP(PO::s1);
+            auto const target = ports[port].entangled;
+            // 2. The message port post message steps.
+            PM_STEP(PO::s2);
+            return message_port_post_message(port, target, *transfer, op.message);
+        }
+        case K::port_start: {
+            auto const port = port_of(op.port);
+            if (port == no_port)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-start
+            // 1. Enable the port message queue.
+            PM_STEP(ST::s1);
+            ports[port].enabled = true;
+            return {};
+        }
+        case K::port_set_onmessage: {
+            auto const port = port_of(op.port);
+            if (port == no_port)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#handler-messageeventtarget-onmessage
+            // 1. The first set enables the queue (the MessagePort paragraph after onclose).
+            PM_STEP(OM::s1);
+            if (!ports[port].onmessage_set) {
+                ports[port].onmessage_set = true;
+                ports[port].enabled = true;
+            }
+            return {};
+        }
+        case K::port_add_listener: {
+            auto const port = port_of(op.port);
+            if (port == no_port)
+                return skipped;
+            // addEventListener() is not the onmessage setter: the queue stays as it is.
+            if (faulty(MessagingFault::add_listener_enables_port_queue))
+                ports[port].enabled = true;
+            return {};
+        }
+        case K::port_close: {
+            auto const port = port_of(op.port);
+            if (port == no_port)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-messageport-close
+            // 1. [[Detached]] becomes true.
+            PM_STEP(CL::s1);
+            slots(port).detached = true;
+            // 2. An entangled port is disentangled.
+            PM_STEP(CL::s2);
+            if (ports[port].entangled != no_port && !faulty(MessagingFault::closed_port_still_receives))
+                disentangle(port);
+            return {};
+        }
+        case K::new_broadcast: {
+            if (!agent_runs(op.agent))
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel
+            BroadcastChannel channel;
+            channel.op = current_op;
+            channel.agent = op.agent;
+            // 1. The channel name.
+            PM_STEP(BC::s1);
+            channel.name = op.name;
+            // 2. Not closed.
+            PM_STEP(BC::s2);
+            channel.closed = false;
+            channels.push_back(channel);
+            return {};
+        }
+        case K::broadcast_post:
+        case K::broadcast_close: {
+            auto const it = std::find_if(channels.begin(), channels.end(), [&](auto const& c) { return c.op == op.channel; });
+            if (it == channels.end() || !agent_runs(it->agent))
+                return skipped;
+            if (op.kind == K::broadcast_post)
+                return broadcast_post(std::size_t(it - channels.begin()), op.message);
+            // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel-close
+            // 1. Closed.
+            PM_STEP(BX::s1);
+            it->closed = true;
+            return {};
+        }
+        case K::client_post: {
+            if (op.client >= client_count)
+                return skipped;
+            auto transfer = transfer_objects(op.transfer, Agent::service_worker);
+            if (!transfer)
+                return skipped;
+            if (op.sequence_overload) {
+                // https://w3c.github.io/ServiceWorker/#client-postmessage
+                // 1-2. options from the transfer sequence; the options overload.
+                PM_STEP(CT::s1);
+                PM_STEP(CT::s2);
+            }
+            return client_post_message(op.client, *transfer, op.message);
+        }
+        case K::client_gone:
+            if (op.client >= client_count || !containers[op.client].exists)
+                return skipped;
+            containers[op.client].exists = false;
+            return {};
+        case K::container_start:
+        case K::container_set_onmessage:
+        case K::container_add_listener:
+        case K::document_parsed: {
+            if (op.client >= client_count || !containers[op.client].exists)
+                return skipped;
+            auto& container = containers[op.client];
+            if (op.kind == K::container_start) {
+                // https://w3c.github.io/ServiceWorker/#navigator-service-worker-startMessages
+                // 1. Enable the client message queue.
+                PM_STEP(SM::s1);
+                enable_client_message_queue(op.client);
+            } else if (op.kind == K::container_set_onmessage) {
+                // https://w3c.github.io/ServiceWorker/#service-worker-container-event-handlers
+                // 1. The first set enables the client message queue.
+                PM_STEP(CO::s1);
+                if (!container.onmessage_set) {
+                    container.onmessage_set = true;
+                    enable_client_message_queue(op.client);
+                }
+            } else if (op.kind == K::container_add_listener) {
+                if (faulty(MessagingFault::client_queue_enabled_by_add_listener))
+                    enable_client_message_queue(op.client);
+            } else {
+                if (container.parsed)
+                    return skipped;
+                container.parsed = true;
+                // Steps 1-5 are the parser's own.
+                // https://html.spec.whatwg.org/multipage/parsing.html#stop-parsing
+                // 6. A task for DOMContentLoaded.
+                PM_STEP(SP::s6);
+                auto const client = op.client;
+                dom_manipulation.push_back({ next_sequence++, Agent(client), [this, client] {
+                    // 6.2. DOMContentLoaded fires (not observed here).
+                    PM_STEP(SP::s6_2);
+                    // 6.4. The client message queue is enabled.
+                    PM_STEP(SP::s6_4);
+                    if (!faulty(MessagingFault::client_queue_not_enabled_by_parsing))
+                        enable_client_message_queue(client);
+                } });
+            }
+            return {};
+        }
+        case K::run_event_loops:
+            while (run_one_task()) { }
+            return {};
+        }
+        return skipped;
+    }
+};
+
+World::World(MessagingFault fault) : m_impl(std::make_unique<Impl>(fault, *this)) { }
+World::~World() = default;
+
+OperationOutcome World::run(Operation const& op)
+{
+    ++m_next_op;
+    m_impl->current_op = op.label;
+    return m_impl->run(op);
+}
+
+std::vector<World::PortInfo> World::ports() const
+{
+    std::vector<PortInfo> infos;
+    for (std::size_t i = 0; i < m_impl->ports.size(); ++i) {
+        auto const& p = m_impl->ports[i];
+        PortInfo info;
+        info.name = p.name;
+        info.agent = p.agent;
+        info.exists = m_impl->agent_runs(p.agent);
+        info.detached = m_impl->detached(i);
+        info.shipped = p.shipped;
+        info.enabled = p.enabled;
+        if (p.entangled != no_port)
+            info.entangled = m_impl->ports[p.entangled].name;
+        info.queued = p.queue->size();
+        infos.push_back(info);
+    }
+    return infos;
+}
+
+std::vector<std::uint32_t> World::broadcast_channels() const
+{
+    std::vector<std::uint32_t> ops;
+    for (auto const& c : m_impl->channels)
+        ops.push_back(c.op);
+    return ops;
+}
+
+MessagingObservation run_operations(std::span<Operation const> operations, MessagingFault fault)
+{
+    World world(fault);
+    MessagingObservation observation;
+    for (auto const& op : operations)
+        observation.outcomes.push_back(world.run(op));
+    observation.events = world.events();
+    return observation;
+}
+
+} // namespace pmconf::model::web_messaging

@@ -1,0 +1,202 @@
+// The messaging model: agents with event loops, MessageChannel and MessagePort (entangling, the
+// port message queue, start/close, ports shipped with their queued messages), BroadcastChannel,
+// and the Service Workers spec's Client.postMessage() with the client message queue.
+//
+// A World runs a sequence of Operations, as scripts running in its agents would, and records what
+// a page could observe: whether each call threw (and what), and every event dispatched, in order.
+// Messages are real values of the clone model (ecma262::Heap, one realm per agent): each is an
+// Array holding its number, plus, when the operation asks for them, a Symbol (serialization throws)
+// or a SharedArrayBuffer (deserialization fails in another agent cluster). Their transfer lists
+// hold real MessagePort platform objects, so StructuredSerializeWithTransfer's own checks
+// (duplicates, detached ports) apply; the MessagePort transfer and transfer-receiving steps, which
+// need the event loop's state, run here, right after the clone model's steps 5.5.4 and 3.4.4.
+//
+// Where the spec leaves the order open (tasks of different task sources or agents), the World
+// picks one order (the oldest runnable task first); observations are compared per target
+// (messaging_observation.h), which every allowed order keeps.
+#pragma once
+
+#include "model/ecma262/heap.h"
+#include "model/infra/completion.h"
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pmconf::model::web_messaging {
+
+// --- Seeded faults of the messaging algorithms (the fault-free World follows the spec) ---
+
+enum class MessagingFault : std::uint8_t {
+    none,
+    add_listener_enables_port_queue,
+    port_queue_delivers_newest_first,
+    transferred_port_drops_queued_messages,
+    source_port_transfer_allowed,
+    doomed_message_delivered,
+    closed_port_still_receives,
+    close_event_not_fired,
+    received_port_queue_enabled,
+    new_ports_reversed,
+    port_messageerror_not_fired,
+    broadcast_to_source,
+    broadcast_to_closed_destination,
+    closed_broadcast_channel_posts,
+    broadcast_ignores_storage_key,
+    client_queue_enabled_by_add_listener,
+    client_queue_not_enabled_by_parsing,
+    client_queue_enabled_from_start,
+};
+
+struct MessagingFaultInfo {
+    MessagingFault fault;
+    std::string_view name;    // kebab-case
+    std::string_view step_id; // the catalogue step it breaks
+    std::string_view summary;
+};
+std::span<MessagingFaultInfo const> messaging_faults(); // excluding none
+MessagingFaultInfo const& messaging_fault_info(MessagingFault);
+
+// --- Names: stable across implementations, so that observations can be compared ---
+
+// A port is named by the label of the operation that made it: a new_channel (index 0: port1, 1:
+// port2), or the post whose message event delivered it (index: its place in the event's ports).
+struct PortName {
+    std::uint32_t op = 0;
+    std::uint32_t index = 0;
+    friend constexpr bool operator==(PortName, PortName) = default;
+    friend constexpr auto operator<=>(PortName, PortName) = default;
+};
+std::string to_string(PortName);
+
+// The agents of a World. The two windows share a storage key and an agent cluster; the third
+// window has another storage key; the service worker (of the first two windows' origin) is an
+// agent cluster of its own. Each window is a service worker client.
+enum class Agent : std::uint8_t { window_a, window_b, window_other_site, service_worker };
+inline constexpr int agent_count = 4;
+inline constexpr int client_count = 3; // the windows
+char const* agent_name(Agent);
+
+// --- Operations ---
+
+struct MessageSpec {
+    bool symbol = false;        // the value holds a Symbol: StructuredSerializeInternal throws
+    bool shared_buffer = false; // the value holds a SharedArrayBuffer: deserializing it in another
+                                // agent cluster fails (a messageerror)
+    friend bool operator==(MessageSpec, MessageSpec) = default;
+};
+
+// Operations name what they act on by the label of the operation that made it; labels are unique
+// in a sequence and need not be consecutive, so that removing operations (shrinking) leaves the
+// others' references as they were (a reference to a removed operation makes its user skipped).
+struct Operation {
+    enum class Kind : std::uint8_t {
+        new_channel,          // agent: new MessageChannel()
+        port_post,            // port.postMessage(message, {transfer}) (or (message, transfer) with sequence_overload)
+        port_start,           // port.start()
+        port_set_onmessage,   // port.onmessage = handler
+        port_add_listener,    // port.addEventListener('message', handler): does not enable the queue
+        port_close,           // port.close()
+        new_broadcast,        // agent: new BroadcastChannel(name)
+        broadcast_post,       // channel.postMessage(message)
+        broadcast_close,      // channel.close()
+        client_post,          // in the service worker: client.postMessage(message, {transfer})
+        client_gone,          // the client goes away (its document is discarded)
+        container_start,      // in the client: navigator.serviceWorker.startMessages()
+        container_set_onmessage,
+        container_add_listener,
+        document_parsed,      // the client's document finishes parsing ("the end")
+        run_event_loops,      // every agent runs tasks until none is runnable
+    };
+    Kind kind = Kind::run_event_loops;
+    std::uint32_t label = 0;            // names this op's ports, channel and message
+    Agent agent = Agent::window_a;      // new_channel, new_broadcast
+    PortName port;                      // port_*
+    std::uint32_t channel = 0;          // broadcast_post / broadcast_close: the op that made the BroadcastChannel
+    std::uint32_t client = 0;           // client_* and container_* and document_parsed: 0 .. client_count - 1
+    std::uint8_t name = 0;              // new_broadcast: the channel name ("a", "b")
+    std::vector<PortName> transfer;     // port_post, client_post
+    bool sequence_overload = false;     // port_post, client_post: the (message, transfer) overload
+    MessageSpec message;
+    friend bool operator==(Operation const&, Operation const&) = default;
+};
+std::string to_string(Operation const&);
+
+// --- What a page can observe ---
+
+struct EventTargetName {
+    enum class Kind : std::uint8_t { port, broadcast_channel, container } kind = Kind::port;
+    PortName port;                 // port
+    std::uint32_t id = 0;          // broadcast_channel: its op; container: its client
+    friend constexpr bool operator==(EventTargetName, EventTargetName) = default;
+    friend constexpr auto operator<=>(EventTargetName, EventTargetName) = default;
+};
+std::string to_string(EventTargetName);
+
+struct ObservedEvent {
+    EventTargetName target;
+    std::string type;              // "message", "messageerror", "close"
+    std::uint32_t message = 0;     // the posting op's label (message and messageerror events)
+    std::vector<PortName> ports;   // message events: the ports attribute, in order
+    std::string origin;            // broadcast and client events: the source's origin
+    std::string source;            // client events: "ServiceWorker"
+    friend bool operator==(ObservedEvent const&, ObservedEvent const&) = default;
+};
+std::string to_string(ObservedEvent const&);
+
+struct OperationOutcome {
+    bool threw = false;
+    std::string error;             // DOMException name or TypeError
+    bool skipped = false;          // the op names something that does not exist (yet): not run
+    friend bool operator==(OperationOutcome const&, OperationOutcome const&) = default;
+};
+
+struct MessagingObservation {
+    std::vector<OperationOutcome> outcomes; // one per operation
+    std::vector<ObservedEvent> events;      // in dispatch order
+};
+
+// Runs the operations on a fresh World (with the fault, if any) and returns what was observed.
+MessagingObservation run_operations(std::span<Operation const>, MessagingFault = MessagingFault::none);
+
+// --- The World, for the stateful tests and generators that need to look at its state ---
+
+class World {
+public:
+    explicit World(MessagingFault fault = MessagingFault::none);
+    ~World();
+    World(World const&) = delete;
+    World& operator=(World const&) = delete;
+
+    // Runs one operation.
+    OperationOutcome run(Operation const&);
+    std::vector<ObservedEvent> const& events() const { return m_events; }
+
+    // State that generators and invariants read.
+    struct PortInfo {
+        PortName name;
+        Agent agent;
+        bool exists = true;            // a port that was received exists in its agent
+        bool detached = false;         // [[Detached]]: closed or transferred away
+        bool shipped = false;
+        bool enabled = false;
+        std::optional<PortName> entangled;
+        std::size_t queued = 0;
+    };
+    std::vector<PortInfo> ports() const;
+    std::vector<std::uint32_t> broadcast_channels() const; // ops that made a BroadcastChannel
+    std::size_t operations_run() const { return m_next_op; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    std::vector<ObservedEvent> m_events;
+    std::size_t m_next_op = 0;
+};
+
+} // namespace pmconf::model::web_messaging
