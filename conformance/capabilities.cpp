@@ -14,6 +14,7 @@ std::string_view mode_capability(PassMode mode)
     case PassMode::with_transfer_to_realm: return "model:serialize-with-transfer";
     case PassMode::serialize_deserialize: return "model:serialize";
     case PassMode::for_storage: return "model:serialize-for-storage";
+    case PassMode::operations: return { };
     }
     return "?";
 }
@@ -48,13 +49,41 @@ Capabilities const& model_capabilities()
     static Capabilities const all { "structured-clone", "message-channel", "model:serialize-with-transfer", "model:serialize",
         "model:serialize-for-storage", "realm-settings", "shared-array-buffer", "growable-shared-array-buffer",
         "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key", "huge-sparse-array", "origin-unclean-image-bitmap", "model:empty-image-bitmap",
-        "model:unconstructible-view" };
+        "model:unconstructible-view", "message-ports", "broadcast-channel", "messaging-agents", "service-worker-clients" };
     return all;
 }
 
 Capabilities required_capabilities(Scenario const& s)
 {
     Capabilities need;
+    if (s.mode == PassMode::operations) {
+        using K = model::web_messaging::Operation::Kind;
+        for (auto const& op : s.operations) {
+            switch (op.kind) {
+            case K::new_channel:
+            case K::port_post:
+            case K::port_start:
+            case K::port_set_onmessage:
+            case K::port_add_listener:
+            case K::port_close: need.emplace("message-ports"); break;
+            case K::new_broadcast:
+            case K::broadcast_post:
+            case K::broadcast_close: need.emplace("broadcast-channel"); break;
+            case K::client_post:
+            case K::client_gone:
+            case K::container_start:
+            case K::container_set_onmessage:
+            case K::container_add_listener:
+            case K::document_parsed: need.emplace("service-worker-clients"); break;
+            case K::run_event_loops: break;
+            }
+            if ((op.kind == K::new_channel || op.kind == K::new_broadcast) && op.agent != model::web_messaging::Agent::window_a)
+                need.emplace("messaging-agents");
+            if (op.message.shared_buffer)
+                need.emplace("shared-array-buffer");
+        }
+        return need;
+    }
     need.emplace(mode_capability(s.mode));
     if (s.source != RealmSettings {} || (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel && s.target != RealmSettings {}))
         need.emplace("realm-settings");
@@ -109,6 +138,17 @@ std::string missing_capability(Scenario const& s, Capabilities const& have)
 
 bool restrict_profile(generators::Profile& profile, Capabilities const& have, std::string& reason)
 {
+    if (profile.operations) {
+        // A messaging property is about what its capabilities name: without one of them, it is skipped.
+        for (auto const& capability : profile.operations->required)
+            if (!have.contains(capability)) {
+                reason = "the implementation does not announce " + capability;
+                return false;
+            }
+        if (!have.contains("shared-array-buffer"))
+            profile.operations->shared_buffers = false;
+        return true;
+    }
     std::erase_if(profile.modes, [&](PassMode m) { return !have.contains(mode_capability(m)); });
     if (profile.modes.empty()) {
         reason = "the property's cases are passed in ways only the model runs (realms with other settings, StructuredSerialize, "

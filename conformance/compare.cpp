@@ -1,6 +1,8 @@
 #include "conformance/compare.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace pmconf::conformance {
 
@@ -182,8 +184,130 @@ std::string Difference::summary() const
     return s;
 }
 
+namespace {
+
+using model::web_messaging::EventTargetName;
+using model::web_messaging::ObservedEvent;
+
+char const* target_kind(EventTargetName const& t)
+{
+    switch (t.kind) {
+    case EventTargetName::Kind::port: return "port";
+    case EventTargetName::Kind::broadcast_channel: return "broadcast";
+    case EventTargetName::Kind::container: return "client";
+    }
+    return "?";
+}
+
+// The step that fires an event of this kind at this kind of target: the step whose outcome the
+// event is.
+std::string firing_step(ObservedEvent const& e)
+{
+    bool const error = e.type == "messageerror";
+    if (e.type == "close")
+        return "html:disentangle:4";
+    switch (e.target.kind) {
+    case EventTargetName::Kind::port: return error ? "html:message-port-post-message-steps:7.4/catch" : "html:message-port-post-message-steps:7.7";
+    case EventTargetName::Kind::broadcast_channel: return error ? "html:dom-broadcastchannel-postmessage:9.3/catch" : "html:dom-broadcastchannel-postmessage:9.4";
+    case EventTargetName::Kind::container: return error ? "service-workers:client-postmessage-options:4.5.3/catch" : "service-workers:client-postmessage-options:4.5.6";
+    }
+    return { };
+}
+
+// What the spec fixes about an event: its target, type, message (message events) and ports.
+// origin and source are the implementation's context (a runtime has no document origin).
+bool same_event(ObservedEvent const& a, ObservedEvent const& b)
+{
+    return a.target == b.target && a.type == b.type && (a.type != "message" || (a.message == b.message && a.ports == b.ports));
+}
+
+std::string outcome_text(model::web_messaging::OperationOutcome const& r)
+{
+    return r.skipped ? std::string("skipped") : r.threw ? "threw " + r.error : std::string("returned");
+}
+
+} // namespace
+
+// Mode operations: outcomes one by one, then the events of each target in order (the order across
+// targets belongs to the task sources, which the spec leaves to the implementation).
+std::optional<Difference> compare_operations(Observation const& reference, Observation const& observed, Choices* choices)
+{
+    for (std::size_t i = 0; i < reference.outcomes.size(); ++i) {
+        auto const& want = reference.outcomes[i];
+        auto const got = i < observed.outcomes.size() ? observed.outcomes[i] : model::web_messaging::OperationOutcome { false, {}, true, {} };
+        if (want == got)
+            continue;
+        return Difference { "outcome", outcome_text(want) + "->" + outcome_text(got),
+            outcome_text(want) + " (operation " + std::to_string(i) + ")", outcome_text(got), want.step };
+    }
+    if (observed.outcomes.size() > reference.outcomes.size())
+        return Difference { "outcome", "count", std::to_string(reference.outcomes.size()) + " outcomes", std::to_string(observed.outcomes.size()), "" };
+
+    auto by_target = [](std::vector<ObservedEvent> const& events) {
+        std::map<EventTargetName, std::vector<ObservedEvent const*>> map;
+        for (auto const& e : events)
+            map[e.target].push_back(&e);
+        return map;
+    };
+    auto const want = by_target(reference.events);
+    auto const got = by_target(observed.events);
+    std::set<EventTargetName> targets;
+    for (auto const& [t, _] : want)
+        targets.insert(t);
+    for (auto const& [t, _] : got)
+        targets.insert(t);
+    // Each target's events are compared as a whole, so that the kind of difference does not depend
+    // on the events around it: first a spec event that is missing (by type and message), then an
+    // event the spec does not give, then the same events in another order, then other ports.
+    static std::vector<ObservedEvent const*> const none;
+    auto const events_at = [&](auto const& map, EventTargetName const& t) -> std::vector<ObservedEvent const*> const& {
+        auto const it = map.find(t);
+        return it == map.end() ? none : it->second;
+    };
+    auto const key = [](ObservedEvent const& e) { return e.type + (e.type == "message" ? ":" + std::to_string(e.message) : std::string()); };
+    auto const unmatched = [&](std::vector<ObservedEvent const*> const& from, std::vector<ObservedEvent const*> const& in) -> ObservedEvent const* {
+        std::map<std::string, int> available;
+        for (auto const* e : in)
+            ++available[key(*e)];
+        for (auto const* e : from)
+            if (available[key(*e)]-- <= 0)
+                return e;
+        return nullptr;
+    };
+    for (auto const& target : targets)
+        if (auto const* e = unmatched(events_at(want, target), events_at(got, target)))
+            return Difference { "events", std::string(target_kind(target)) + ":missing " + e->type, to_string(*e), "no such event at " + to_string(target), firing_step(*e) };
+    for (auto const& target : targets)
+        if (auto const* e = unmatched(events_at(got, target), events_at(want, target)))
+            return Difference { "events", std::string(target_kind(target)) + ":extra " + e->type, "no such event at " + to_string(target), to_string(*e), firing_step(*e) };
+    for (auto const& target : targets) {
+        auto const& w = events_at(want, target);
+        auto const& g = events_at(got, target);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (key(*w[i]) != key(*g[i]))
+                return Difference { "events", std::string(target_kind(target)) + ":order", to_string(*w[i]) + " as event " + std::to_string(i + 1) + " at " + to_string(target),
+                    to_string(*g[i]), firing_step(*w[i]) };
+    }
+    for (auto const& target : targets) {
+        auto const& w = events_at(want, target);
+        auto const& g = events_at(got, target);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (!same_event(*w[i], *g[i]))
+                return Difference { "events", std::string(target_kind(target)) + ":ports", to_string(*w[i]), to_string(*g[i]), firing_step(*w[i]) };
+    }
+    if (choices) {
+        for (auto const& e : observed.events)
+            if (!e.origin.empty() || !e.source.empty())
+                choices->insert(std::string(target_kind(e.target)) + " " + e.type + " events carry origin \"" + e.origin + "\""
+                    + (e.source.empty() ? "" : " and source " + e.source));
+    }
+    return std::nullopt;
+}
+
 std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices)
 {
+    if (!reference.outcomes.empty())
+        return compare_operations(reference, observed, choices);
     if (reference.threw != observed.threw) {
         // The where part names what the implementation did instead, so that different wrong
         // outcomes get different signatures.

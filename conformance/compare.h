@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace pmconf::conformance {
 
@@ -27,5 +28,9 @@ using Choices = std::set<std::string>;
 
 // *choices*, when given, collects the choices the implementation made in this Observation.
 std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices = nullptr);
+
+// For a Scenario of mode operations (compare_observations calls it when the reference has
+// outcomes): the outcomes one by one, then each target's events in order.
+std::optional<Difference> compare_operations(Observation const& reference, Observation const& observed, Choices* choices = nullptr);
 
 } // namespace pmconf::conformance

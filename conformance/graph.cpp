@@ -216,6 +216,7 @@ char const* pass_mode_name(PassMode mode)
     case PassMode::serialize_deserialize: return "StructuredSerialize + StructuredDeserialize";
     case PassMode::for_storage: return "StructuredSerializeForStorage + StructuredDeserialize";
     case PassMode::message_channel: return "postMessage through a MessageChannel";
+    case PassMode::operations: return "messaging operations";
     }
     return "?";
 }
@@ -223,6 +224,11 @@ char const* pass_mode_name(PassMode mode)
 std::string to_display(Scenario const& s)
 {
     std::ostringstream out;
+    if (s.mode == PassMode::operations) {
+        for (std::size_t i = 0; i < s.operations.size(); ++i)
+            out << (i ? "\n" : "") << to_string(s.operations[i]);
+        return out.str();
+    }
     out << to_display(s.graph) << "\ntransfer = [";
     for (std::size_t i = 0; i < s.transfer.size(); ++i)
         out << (i ? ", " : "") << to_display(s.transfer[i]);
@@ -254,6 +260,18 @@ std::string to_display(Scenario const& s)
 std::string to_display(Observation const& o)
 {
     std::ostringstream out;
+    if (!o.outcomes.empty()) {
+        for (std::size_t i = 0; i < o.outcomes.size(); ++i) {
+            auto const& r = o.outcomes[i];
+            out << (i ? "\n" : "") << "operation " << i << ": "
+                << (r.skipped ? std::string("skipped") : r.threw ? "threw " + r.error : std::string("returned"));
+        }
+        for (auto const& e : o.events)
+            out << "\nevent: " << to_string(e);
+        if (o.events.empty())
+            out << "\nno events";
+        return out.str();
+    }
     if (o.threw) {
         out << "threw " << o.error_name;
         if (o.error_name == "user value")

@@ -41,7 +41,7 @@ struct Weighted {
 };
 
 // One operation drawn against the World's state.
-Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
+Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& world, std::uint32_t label)
 {
     auto const ports = world.ports();
     auto const channels = world.broadcast_channels();
@@ -57,13 +57,19 @@ Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
         { K::container_set_onmessage, 2 }, { K::container_add_listener, 2 }, { K::document_parsed, 3 },
         { K::run_event_loops, 14 },
     };
+    auto const allowed = [&](K kind) {
+        return kind == K::run_event_loops || std::find(profile.kinds.begin(), profile.kinds.end(), kind) != profile.kinds.end();
+    };
     unsigned total = 0;
     for (auto const& w : weights)
-        total += w.weight;
+        if (allowed(w.kind))
+            total += w.weight;
     Operation op;
     op.label = label;
     auto pick = unsigned(d.below(total));
     for (auto const& w : weights) {
+        if (!allowed(w.kind))
+            continue;
         if (pick < w.weight) {
             op.kind = w.kind;
             break;
@@ -74,12 +80,14 @@ Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
     bool const on_port = op.kind == K::port_post || op.kind == K::port_start || op.kind == K::port_set_onmessage
         || op.kind == K::port_add_listener || op.kind == K::port_close;
     if (on_port && live.empty())
-        op.kind = K::new_channel;
+        op.kind = allowed(K::new_channel) ? K::new_channel : K::run_event_loops;
     if ((op.kind == K::broadcast_post || op.kind == K::broadcast_close) && channels.empty())
-        op.kind = K::new_broadcast;
+        op.kind = allowed(K::new_broadcast) ? K::new_broadcast : K::run_event_loops;
 
     auto const agent = [&] {
         // Mostly the first window; the others for BroadcastChannel and the service worker's ports.
+        if (!profile.other_agents)
+            return Agent::window_a;
         auto const r = d.below(20);
         return r < 9 ? Agent::window_a : r < 12 ? Agent::window_b : r < 14 ? Agent::window_other_site : Agent::service_worker;
     };
@@ -103,13 +111,15 @@ Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
     };
     auto const message = [&] {
         model::web_messaging::MessageSpec m;
-        m.symbol = d.chance(4);
-        m.shared_buffer = d.chance(10);
+        m.symbol = profile.symbols && d.chance(4);
+        m.shared_buffer = profile.shared_buffers && d.chance(10);
         return m;
     };
 
     switch (op.kind) {
     case K::new_channel:
+        op.agent = agent();
+        break;
     case K::new_broadcast:
         op.agent = agent();
         op.name = std::uint8_t(d.below(2));
@@ -147,7 +157,8 @@ Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
     case K::broadcast_post:
     case K::broadcast_close:
         op.channel = channels[d.below(channels.size())];
-        op.message = message();
+        if (op.kind == K::broadcast_post)
+            op.message = message();
         break;
     case K::client_post:
         op.client = std::uint32_t(d.below(client_count));
@@ -168,14 +179,14 @@ Operation draw_operation(Draw& d, World const& world, std::uint32_t label)
     return op;
 }
 
-std::vector<Operation> draw_sequence(std::uint64_t seed, int size)
+std::vector<Operation> draw_sequence(SequenceProfile const& profile, std::uint64_t seed, int size)
 {
     Draw d(seed);
     auto const n = 1 + d.below(std::size_t(std::max(1, size)));
     World world;
     std::vector<Operation> ops;
     for (std::size_t i = 0; i < n; ++i) {
-        ops.push_back(draw_operation(d, world, std::uint32_t(i)));
+        ops.push_back(draw_operation(d, profile, world, std::uint32_t(i)));
         (void)world.run(ops.back());
     }
     if (ops.back().kind != K::run_event_loops) {
@@ -213,26 +224,45 @@ rc::Seq<Operation> simplify(Operation const& op)
     return rc::seq::fromContainer(std::move(simpler));
 }
 
-rc::Seq<std::vector<Operation>> shrink_sequence(std::vector<Operation> const& ops)
+// Sequences without one aligned chunk: halves, then quarters, ... then single operations (about
+// 2n candidates, where RapidCheck's removeChunks tries every chunk at every position, n^2 / 2:
+// each candidate costs an IUT round trip while shrinking).
+rc::Seq<std::vector<Operation>> remove_aligned_chunks(std::vector<Operation> const& ops)
 {
-    return rc::seq::concat(rc::shrink::removeChunks(ops), rc::shrink::eachElement(ops, simplify));
+    std::vector<std::vector<Operation>> candidates;
+    for (std::size_t k = ops.size() / 2; k >= 1; k /= 2) {
+        for (std::size_t start = 0; start < ops.size(); start += k) {
+            auto shorter = ops;
+            shorter.erase(shorter.begin() + std::ptrdiff_t(start), shorter.begin() + std::ptrdiff_t(std::min(ops.size(), start + k)));
+            if (!shorter.empty())
+                candidates.push_back(std::move(shorter));
+        }
+    }
+    return rc::seq::fromContainer(std::move(candidates));
 }
 
-std::map<EventTargetName, std::vector<ObservedEvent const*>> by_target(MessagingObservation const& o)
+rc::Seq<std::vector<Operation>> shrink_sequence(std::vector<Operation> const& ops)
 {
-    std::map<EventTargetName, std::vector<ObservedEvent const*>> map;
-    for (auto const& e : o.events)
-        map[e.target].push_back(&e);
-    return map;
+    return rc::seq::concat(remove_aligned_chunks(ops), rc::shrink::eachElement(ops, simplify));
 }
 
 } // namespace
 
-rc::Gen<std::vector<Operation>> operation_sequences()
+SequenceProfile every_operation()
 {
-    return rc::Gen<std::vector<Operation>>([](rc::Random const& random, int size) {
+    SequenceProfile p;
+    p.kinds = { K::new_channel, K::port_post, K::port_start, K::port_set_onmessage, K::port_add_listener, K::port_close,
+        K::new_broadcast, K::broadcast_post, K::broadcast_close, K::client_post, K::client_gone, K::container_start,
+        K::container_set_onmessage, K::container_add_listener, K::document_parsed };
+    p.other_agents = true;
+    return p;
+}
+
+rc::Gen<std::vector<Operation>> operation_sequences(SequenceProfile const& profile)
+{
+    return rc::Gen<std::vector<Operation>>([profile](rc::Random const& random, int size) {
         auto r = random;
-        auto const ops = draw_sequence(r.next(), size);
+        auto const ops = draw_sequence(profile, r.next(), size);
         return rc::shrinkable::shrinkRecur(ops, &shrink_sequence);
     });
 }
@@ -243,89 +273,6 @@ std::string to_display(std::vector<Operation> const& ops)
     for (auto const& op : ops)
         s += to_string(op) + "\n";
     return s;
-}
-
-std::optional<std::string> difference(MessagingObservation const& expected, MessagingObservation const& observed)
-{
-    if (expected.outcomes.size() != observed.outcomes.size())
-        return "the observation has " + std::to_string(observed.outcomes.size()) + " outcomes, the model "
-            + std::to_string(expected.outcomes.size());
-    for (std::size_t i = 0; i < expected.outcomes.size(); ++i) {
-        auto const& e = expected.outcomes[i];
-        auto const& o = observed.outcomes[i];
-        if (e == o)
-            continue;
-        auto const say = [](auto const& x) {
-            return x.skipped ? std::string("skipped") : x.threw ? "threw " + x.error : std::string("returned");
-        };
-        return "operation " + std::to_string(i) + ": the spec gives " + say(e) + ", the implementation " + say(o);
-    }
-    auto const want = by_target(expected);
-    auto const got = by_target(observed);
-    for (auto const& [target, events] : want) {
-        auto const it = got.find(target);
-        auto const n = it == got.end() ? std::size_t(0) : it->second.size();
-        for (std::size_t i = 0; i < events.size(); ++i) {
-            if (i >= n)
-                return "at " + to_string(target) + ": the spec gives event " + std::to_string(i + 1) + " " + to_string(*events[i])
-                    + ", the implementation none";
-            if (!(*events[i] == *it->second[i]))
-                return "at " + to_string(target) + ": the spec gives event " + std::to_string(i + 1) + " " + to_string(*events[i])
-                    + ", the implementation " + to_string(*it->second[i]);
-        }
-        if (n > events.size())
-            return "at " + to_string(target) + ": the spec gives " + std::to_string(events.size()) + " events, the implementation also "
-                + to_string(*it->second[events.size()]);
-    }
-    for (auto const& [target, events] : got)
-        if (!want.contains(target))
-            return "at " + to_string(target) + ": the spec gives no event, the implementation " + to_string(*events.front());
-    return std::nullopt;
-}
-
-std::optional<Counterexample> find_difference(MessagingFault fault, SearchParams const& params, model::Trace* coverage)
-{
-    auto const gen = operation_sequences();
-    auto const differs = [&](std::vector<Operation> const& ops, bool traced) -> std::optional<Counterexample> {
-        MessagingObservation expected;
-        if (traced && coverage) {
-            model::TraceScope scope(*coverage);
-            expected = model::web_messaging::run_operations(ops);
-        } else {
-            expected = model::web_messaging::run_operations(ops);
-        }
-        auto observed = model::web_messaging::run_operations(ops, fault);
-        auto d = difference(expected, observed);
-        if (!d)
-            return std::nullopt;
-        return Counterexample { ops, *d, std::move(expected), std::move(observed), 0, 0 };
-    };
-    for (int i = 0; i < params.cases; ++i) {
-        rc::Random const random(rc::Random::Key { params.seed, 0x6d657373616765ULL, std::uint64_t(i), 0 });
-        auto const size = params.cases <= 1 ? params.max_size : 1 + i * params.max_size / params.cases;
-        auto shrinkable = gen(random, size);
-        auto found = differs(shrinkable.value(), true);
-        if (!found)
-            continue;
-        found->found_at_case = i;
-        // Greedy shrinking: the first simpler sequence that still differs, until none does.
-        for (bool progress = true; progress;) {
-            progress = false;
-            auto shrinks = shrinkable.shrinks();
-            while (auto next = shrinks.next()) {
-                if (auto smaller = differs(next->value(), false)) {
-                    smaller->found_at_case = found->found_at_case;
-                    smaller->shrinks = found->shrinks + 1;
-                    found = std::move(smaller);
-                    shrinkable = std::move(*next);
-                    progress = true;
-                    break;
-                }
-            }
-        }
-        return found;
-    }
-    return std::nullopt;
 }
 
 } // namespace pmconf::conformance::messaging

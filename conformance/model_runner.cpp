@@ -464,6 +464,14 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
     model::TraceScope trace_scope(trace ? *trace : scratch);
     model::FaultScope fault_scope(fault);
 
+    if (scenario.mode == PassMode::operations) {
+        auto run = model::web_messaging::run_operations(scenario.operations);
+        Observation obs;
+        obs.outcomes = std::move(run.outcomes);
+        obs.events = std::move(run.events);
+        return obs;
+    }
+
     Heap heap;
     auto const source = heap.add_realm(realm_from(scenario.source, "source", 0));
     // A MessageChannel made in one realm delivers to that realm.
@@ -524,6 +532,8 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
                 thrown = d.thrown();
             break;
         }
+        case PassMode::operations: // handled above
+            break;
         case PassMode::serialize_deserialize:
         case PassMode::for_storage: {
             auto s = scenario.mode == PassMode::for_storage ? html::structured_serialize_for_storage(heap, source, root)

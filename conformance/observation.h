@@ -3,6 +3,7 @@
 #pragma once
 
 #include "conformance/graph.h"
+#include "model/html/web_messaging/messaging.h"
 
 #include <cstdint>
 #include <string>
@@ -27,6 +28,9 @@ struct Observation {
     std::vector<std::uint32_t> getter_calls; // getter labels, in call order
     // From the model only: the step that threw (catalogue id), empty otherwise.
     std::string thrown_at_step;
+    // Mode operations: one outcome per operation, and the events in dispatch order.
+    std::vector<model::web_messaging::OperationOutcome> outcomes;
+    std::vector<model::web_messaging::ObservedEvent> events;
     friend bool operator==(Observation const&, Observation const&) = default;
 };
 

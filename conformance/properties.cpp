@@ -95,6 +95,47 @@ Profile storage_and_realms()
     return p;
 }
 
+// Messaging properties: operation sequences (conformance/messaging.h).
+Profile operations(std::vector<model::web_messaging::Operation::Kind> kinds, bool other_agents, std::vector<std::string> required)
+{
+    Profile p;
+    p.kinds = { NodeKind::object };
+    p.modes = { PassMode::operations };
+    messaging::SequenceProfile s;
+    s.kinds = std::move(kinds);
+    s.other_agents = other_agents;
+    s.required = std::move(required);
+    p.operations = s;
+    return p;
+}
+
+using OpKind = model::web_messaging::Operation::Kind;
+
+Profile message_ports()
+{
+    return operations({ OpKind::new_channel, OpKind::port_post, OpKind::port_start, OpKind::port_set_onmessage,
+                          OpKind::port_add_listener, OpKind::port_close },
+        false, { "message-ports" });
+}
+
+Profile broadcast_channels()
+{
+    return operations({ OpKind::new_broadcast, OpKind::broadcast_post, OpKind::broadcast_close }, false, { "broadcast-channel" });
+}
+
+Profile client_message_queue()
+{
+    return operations({ OpKind::new_channel, OpKind::client_post, OpKind::client_gone, OpKind::container_start,
+                          OpKind::container_set_onmessage, OpKind::container_add_listener, OpKind::document_parsed },
+        true, { "service-worker-clients", "messaging-agents", "message-ports" });
+}
+
+Profile messaging_across_agents()
+{
+    return operations(messaging::every_operation().kinds, true,
+        { "messaging-agents", "message-ports", "broadcast-channel", "service-worker-clients" });
+}
+
 std::vector<ConformanceProperty> const& properties()
 {
     static std::vector<ConformanceProperty> const list {
@@ -137,6 +178,28 @@ std::vector<ConformanceProperty> const& properties()
             { "html:structuredserialize:1", "html:structuredserializeforstorage:1", "html:structuredserializeinternal:13.1.2",
                 "html:structureddeserialize:13.1", "html:structureddeserialize:22.2", "html:structureddeserialize:14/catch" },
             storage_and_realms() },
+        { "message-ports", "web-messaging",
+            "MessageChannel ports: queues held until start() or onmessage (not addEventListener), FIFO, shipped with their queued messages, the source port refused, the target port doomed, close events",
+            { "html:message-port-post-message-steps:2", "html:message-port-post-message-steps:4", "html:message-port-post-message-steps:7",
+                "html:message-port-post-message-steps:7.6", "html:transfermessageport--receiving:2", "html:dom-messageport-close:2",
+                "html:disentangle:4", "html:handler-messageeventtarget-onmessage:1" },
+            message_ports() },
+        { "broadcast-channel", "web-messaging",
+            "BroadcastChannel: every other open channel of the name and storage key, in creation order, never the source; InvalidStateError once closed",
+            { "html:dom-broadcastchannel-postmessage:2", "html:dom-broadcastchannel-postmessage:6", "html:dom-broadcastchannel-postmessage:7",
+                "html:dom-broadcastchannel-postmessage:9.1" },
+            broadcast_channels() },
+        { "client-message-queue", "web-messaging",
+            "Client.postMessage(): the client message queue holds messages until startMessages(), onmessage or the end of parsing (not addEventListener)",
+            { "service-workers:client-postmessage-options:4.5", "service-workers:service-worker-container-event-handlers:1",
+                "service-workers:navigator-service-worker-startmessages:1", "html:stop-parsing:6.4",
+                "service-workers:client-postmessage-options:4.5.3/catch" },
+            client_message_queue() },
+        { "messaging-across-agents", "web-messaging",
+            "all of the above across windows, sites and a service worker: ports handed to clients, shared memory reaching another agent cluster (messageerror)",
+            { "html:message-port-post-message-steps:7.4/catch", "html:dom-broadcastchannel-postmessage:9.3/catch",
+                "html:dom-broadcastchannel-postmessage:6" },
+            messaging_across_agents() },
     };
     return list;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conformance/graph.h"
+#include "model/html/web_messaging/messaging.h"
 
 #include <cstdint>
 #include <string>
@@ -16,6 +17,7 @@ enum class PassMode : std::uint8_t {
     for_storage,               // StructuredSerializeForStorage, then StructuredDeserialize (no transfer list)
     message_channel,           // port1.postMessage(value, {transfer}) on a new MessageChannel; the value is port2's
                                // message event's data (a deserialization failure is a messageerror event)
+    operations,                // a sequence of messaging operations (no graph): model/html/web_messaging/messaging.h
 };
 char const* pass_mode_name(PassMode);
 
@@ -35,6 +37,7 @@ struct Scenario {
     PassMode mode = PassMode::structured_clone;
     RealmSettings source;
     RealmSettings target;               // used by with_transfer_to_realm and the deserialize modes
+    std::vector<model::web_messaging::Operation> operations; // mode operations
     friend bool operator==(Scenario const&, Scenario const&) = default;
 };
 

@@ -232,6 +232,12 @@ rc::Seq<ScenarioRecipe> shrinks_of(ScenarioRecipe const& recipe) { return rc::ma
 
 rc::Gen<ScenarioRecipe> scenario_recipe(Profile const& profile)
 {
+    if (profile.operations)
+        return rc::gen::map(messaging::operation_sequences(*profile.operations), [](std::vector<model::web_messaging::Operation> ops) {
+            ScenarioRecipe recipe;
+            recipe.operations = std::move(ops);
+            return recipe;
+        });
     return rc::Gen<ScenarioRecipe>([profile](rc::Random const& random, int size) {
         return rc::shrinkable::shrinkRecur(draw_recipe(profile, random, size), &shrinks_of);
     });
@@ -239,6 +245,10 @@ rc::Gen<ScenarioRecipe> scenario_recipe(Profile const& profile)
 
 void showValue(ScenarioRecipe const& recipe, std::ostream& out)
 {
+    if (!recipe.operations.empty()) {
+        out << "recipe of " << recipe.operations.size() << " operations";
+        return;
+    }
     out << "recipe of " << recipe.nodes.size() << " nodes, " << recipe.transfer.size() << " transfer entries";
 }
 

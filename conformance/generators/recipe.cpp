@@ -445,6 +445,12 @@ private:
 
 Scenario build_scenario(ScenarioRecipe const& recipe, Profile const& profile)
 {
+    if (profile.operations) {
+        Scenario s;
+        s.mode = PassMode::operations;
+        s.operations = recipe.operations;
+        return s;
+    }
     return Builder(recipe, profile).build();
 }
 

@@ -4,9 +4,11 @@
 // shrinking them produces sharing and cycles rather than dangling edges.
 #pragma once
 
+#include "conformance/messaging.h"
 #include "conformance/scenario.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@ struct ScenarioRecipe {
     std::vector<std::uint32_t> transfer;
     std::uint8_t mode = 0;
     std::uint8_t realm = 0;    // 0-6: no realm variation; 7-13: one of them
+    std::vector<model::web_messaging::Operation> operations; // a messaging property's case (no nodes then)
 };
 
 // What a property's cases are made of.
@@ -46,6 +49,7 @@ struct Profile {
     std::vector<PassMode> modes { PassMode::structured_clone };
     bool realm_variations = false;
     int max_nodes = 12;
+    std::optional<messaging::SequenceProfile> operations; // set: cases are operation sequences (mode operations)
 };
 
 Scenario build_scenario(ScenarioRecipe const&, Profile const&);

@@ -17,6 +17,23 @@ using rapidjson::Value;
 
 // Where in the document a decoder is: a chain of JSON pointer segments on the stack, rendered only
 // when something is wrong (building a pointer string per node would cost more than the decoding).
+// Operation sequences (docs/protocol.md, "Operation sequences"): the wire names of kinds and agents.
+using OpKind = model::web_messaging::Operation::Kind;
+constexpr std::pair<OpKind, char const*> op_names[] = {
+    { OpKind::new_channel, "newChannel" }, { OpKind::port_post, "portPost" }, { OpKind::port_start, "portStart" },
+    { OpKind::port_set_onmessage, "portSetOnmessage" }, { OpKind::port_add_listener, "portAddListener" },
+    { OpKind::port_close, "portClose" }, { OpKind::new_broadcast, "newBroadcastChannel" }, { OpKind::broadcast_post, "broadcastPost" },
+    { OpKind::broadcast_close, "broadcastClose" }, { OpKind::client_post, "clientPost" }, { OpKind::client_gone, "clientGone" },
+    { OpKind::container_start, "containerStartMessages" }, { OpKind::container_set_onmessage, "containerSetOnmessage" },
+    { OpKind::container_add_listener, "containerAddListener" }, { OpKind::document_parsed, "documentParsed" },
+    { OpKind::run_event_loops, "runEventLoops" },
+};
+using model::web_messaging::Agent;
+constexpr std::pair<Agent, char const*> agent_names[] = {
+    { Agent::window_a, "windowA" }, { Agent::window_b, "windowB" }, { Agent::window_other_site, "windowOtherSite" },
+    { Agent::service_worker, "serviceWorker" },
+};
+
 struct Where {
     Where const* parent = nullptr;
     char const* name = nullptr; // a member name, or null for an index
@@ -393,8 +410,175 @@ public:
         end_object();
     }
 
+    void port(model::web_messaging::PortName p)
+    {
+        begin_array();
+        uint(p.op);
+        uint(p.index);
+        end_array();
+    }
+
+    void operations(std::vector<model::web_messaging::Operation> const& ops)
+    {
+        begin_object();
+        key("mode");
+        string("operations");
+        key("operations");
+        begin_array();
+        for (auto const& op : ops) {
+            begin_object();
+            key("op");
+            for (auto const& [kind, name] : op_names)
+                if (kind == op.kind)
+                    string(name);
+            key("label");
+            uint(op.label);
+            switch (op.kind) {
+            case OpKind::new_channel:
+            case OpKind::new_broadcast:
+                key("agent");
+                for (auto const& [agent, name] : agent_names)
+                    if (agent == op.agent)
+                        string(name);
+                if (op.kind == OpKind::new_broadcast) {
+                    key("name");
+                    string(std::string(1, char('a' + op.name)));
+                }
+                break;
+            case OpKind::port_post:
+            case OpKind::client_post:
+                if (op.kind == OpKind::port_post) {
+                    key("port");
+                    port(op.port);
+                } else {
+                    key("client");
+                    uint(op.client);
+                }
+                key("transfer");
+                begin_array();
+                for (auto const& t : op.transfer)
+                    port(t);
+                end_array();
+                key("overload");
+                string(op.sequence_overload ? "sequence" : "options");
+                [[fallthrough]];
+            case OpKind::broadcast_post:
+                if (op.kind == OpKind::broadcast_post) {
+                    key("channel");
+                    uint(op.channel);
+                }
+                key("message");
+                begin_object();
+                if (op.message.shared_buffer) {
+                    key("sharedArrayBuffer");
+                    boolean(true);
+                }
+                if (op.message.symbol) {
+                    key("symbol");
+                    boolean(true);
+                }
+                end_object();
+                break;
+            case OpKind::port_start:
+            case OpKind::port_set_onmessage:
+            case OpKind::port_add_listener:
+            case OpKind::port_close:
+                key("port");
+                port(op.port);
+                break;
+            case OpKind::broadcast_close:
+                key("channel");
+                uint(op.channel);
+                break;
+            case OpKind::client_gone:
+            case OpKind::container_start:
+            case OpKind::container_set_onmessage:
+            case OpKind::container_add_listener:
+            case OpKind::document_parsed:
+                key("client");
+                uint(op.client);
+                break;
+            case OpKind::run_event_loops:
+                break;
+            }
+            end_object();
+        }
+        end_array();
+        end_object();
+    }
+
+    void messaging_observation(Observation const& o)
+    {
+        using model::web_messaging::EventTargetName;
+        begin_object();
+        key("outcomes");
+        begin_array();
+        for (auto const& r : o.outcomes) {
+            begin_object();
+            if (r.skipped) {
+                key("skipped");
+                boolean(true);
+            } else if (r.threw) {
+                key("threw");
+                boolean(true);
+                key("error");
+                string(std::string_view(r.error));
+            }
+            end_object();
+        }
+        end_array();
+        key("events");
+        begin_array();
+        for (auto const& e : o.events) {
+            begin_object();
+            key("target");
+            begin_object();
+            switch (e.target.kind) {
+            case EventTargetName::Kind::port:
+                key("port");
+                port(e.target.port);
+                break;
+            case EventTargetName::Kind::broadcast_channel:
+                key("broadcast");
+                uint(e.target.id);
+                break;
+            case EventTargetName::Kind::container:
+                key("client");
+                uint(e.target.id);
+                break;
+            }
+            end_object();
+            key("type");
+            string(std::string_view(e.type));
+            if (e.type == "message") {
+                key("message");
+                uint(e.message);
+                key("ports");
+                begin_array();
+                for (auto const& p : e.ports)
+                    port(p);
+                end_array();
+            }
+            if (!e.origin.empty()) {
+                key("origin");
+                string(std::string_view(e.origin));
+            }
+            if (!e.source.empty()) {
+                key("source");
+                string(std::string_view(e.source));
+            }
+            end_object();
+        }
+        end_array();
+        end_object();
+    }
+
     void scenario(Scenario const& s)
     {
+        if (s.mode == PassMode::operations) {
+            operations(s.operations);
+            return;
+        }
         if (s.mode != PassMode::structured_clone && s.mode != PassMode::message_channel)
             throw ProtocolError("/mode", std::string("the mode \"") + pass_mode_name(s.mode) + "\" runs on the model only");
         begin_object();
@@ -412,6 +596,10 @@ public:
 
     void observation(Observation const& o)
     {
+        if (!o.outcomes.empty()) {
+            messaging_observation(o);
+            return;
+        }
         begin_object();
         key("threw");
         boolean(o.threw);
@@ -807,8 +995,160 @@ Graph decode_graph(Value const& j, Where const& where)
     return g;
 }
 
+model::web_messaging::PortName decode_port(Value const& j, Where const& where)
+{
+    if (!j.IsArray() || j.Size() != 2 || !j[0].IsUint() || !j[1].IsUint())
+        fail(where, "expected a port: [label, index]");
+    return { j[0].GetUint(), j[1].GetUint() };
+}
+
+std::uint32_t uint_field(Value const& j, char const* name, Where const& where)
+{
+    auto const& v = field(j, name, where);
+    if (!v.IsUint())
+        fail(where / name, "expected a non-negative integer");
+    return v.GetUint();
+}
+
+Scenario decode_operations(Value const& j, Where const& where)
+{
+    Scenario s;
+    s.mode = PassMode::operations;
+    auto const& ops = array_field(j, "operations", where, "expected an array of operations");
+    auto const wo = where / "operations";
+    for (rapidjson::SizeType i = 0; i < ops.Size(); ++i) {
+        auto const w = wo[i];
+        auto const& jo = ops[i];
+        model::web_messaging::Operation op;
+        auto const& name = field(jo, "op", w);
+        bool known = false;
+        for (auto const& [kind, n] : op_names)
+            if (name.IsString() && equals(name, n)) {
+                op.kind = kind;
+                known = true;
+            }
+        if (!known)
+            fail(w / "op", "expected an operation name (newChannel, portPost, ..., runEventLoops)");
+        op.label = uint_field(jo, "label", w);
+        if (auto const* agent = member(jo, "agent")) {
+            bool found = false;
+            for (auto const& [a, n] : agent_names)
+                if (agent->IsString() && equals(*agent, n)) {
+                    op.agent = a;
+                    found = true;
+                }
+            if (!found)
+                fail(w / "agent", "expected windowA, windowB, windowOtherSite or serviceWorker");
+        }
+        if (auto const* p = member(jo, "port"))
+            op.port = decode_port(*p, w / "port");
+        if (auto const* t = member(jo, "transfer")) {
+            if (!t->IsArray())
+                fail(w / "transfer", "expected an array of ports");
+            for (rapidjson::SizeType k = 0; k < t->Size(); ++k)
+                op.transfer.push_back(decode_port((*t)[k], (w / "transfer")[k]));
+        }
+        if (auto const* c = member(jo, "channel")) {
+            if (!c->IsUint())
+                fail(w / "channel", "expected a label");
+            op.channel = c->GetUint();
+        }
+        if (auto const* c = member(jo, "client")) {
+            if (!c->IsUint() || c->GetUint() >= model::web_messaging::client_count)
+                fail(w / "client", "expected a client: 0, 1 or 2");
+            op.client = c->GetUint();
+        }
+        if (auto const* n = member(jo, "name")) {
+            if (!n->IsString() || n->GetStringLength() != 1 || (n->GetString()[0] != 'a' && n->GetString()[0] != 'b'))
+                fail(w / "name", "expected \"a\" or \"b\"");
+            op.name = std::uint8_t(n->GetString()[0] - 'a');
+        }
+        if (auto const* o = member(jo, "overload")) {
+            if (!o->IsString() || (!equals(*o, "options") && !equals(*o, "sequence")))
+                fail(w / "overload", "expected \"options\" or \"sequence\"");
+            op.sequence_overload = equals(*o, "sequence");
+        }
+        if (auto const* m = member(jo, "message")) {
+            if (!m->IsObject())
+                fail(w / "message", "expected an object");
+            op.message.shared_buffer = bool_field(*m, "sharedArrayBuffer", w / "message", false);
+            op.message.symbol = bool_field(*m, "symbol", w / "message", false);
+        }
+        s.operations.push_back(std::move(op));
+    }
+    return s;
+}
+
+Observation decode_messaging_observation(Value const& j, Where const& where)
+{
+    using model::web_messaging::EventTargetName;
+    Observation o;
+    auto const& outcomes = array_field(j, "outcomes", where, "expected an array of outcomes");
+    auto const wo = where / "outcomes";
+    for (rapidjson::SizeType i = 0; i < outcomes.Size(); ++i) {
+        auto const& jr = outcomes[i];
+        if (!jr.IsObject())
+            fail(wo[i], "expected an object");
+        model::web_messaging::OperationOutcome r;
+        r.skipped = bool_field(jr, "skipped", wo[i], false);
+        r.threw = bool_field(jr, "threw", wo[i], false);
+        if (r.threw) {
+            auto const& e = field(jr, "error", wo[i]);
+            if (!e.IsString())
+                fail(wo[i] / "error", "expected the error's name");
+            r.error = string_of(e);
+        }
+        o.outcomes.push_back(std::move(r));
+    }
+    auto const& events = array_field(j, "events", where, "expected an array of events");
+    auto const we = where / "events";
+    for (rapidjson::SizeType i = 0; i < events.Size(); ++i) {
+        auto const w = we[i];
+        auto const& je = events[i];
+        model::web_messaging::ObservedEvent e;
+        auto const& target = field(je, "target", w);
+        if (auto const* p = member(target, "port")) {
+            e.target.kind = EventTargetName::Kind::port;
+            e.target.port = decode_port(*p, w / "target" / "port");
+        } else if (auto const* b = member(target, "broadcast")) {
+            if (!b->IsUint())
+                fail(w / "target" / "broadcast", "expected a label");
+            e.target.kind = EventTargetName::Kind::broadcast_channel;
+            e.target.id = b->GetUint();
+        } else if (auto const* c = member(target, "client")) {
+            if (!c->IsUint())
+                fail(w / "target" / "client", "expected a client");
+            e.target.kind = EventTargetName::Kind::container;
+            e.target.id = c->GetUint();
+        } else {
+            fail(w / "target", "expected {\"port\":[label,index]}, {\"broadcast\":label} or {\"client\":n}");
+        }
+        auto const& type = field(je, "type", w);
+        if (!type.IsString() || (!equals(type, "message") && !equals(type, "messageerror") && !equals(type, "close")))
+            fail(w / "type", "expected \"message\", \"messageerror\" or \"close\"");
+        e.type = string_of(type);
+        if (e.type == "message") {
+            e.message = uint_field(je, "message", w);
+            if (auto const* ports = member(je, "ports")) {
+                if (!ports->IsArray())
+                    fail(w / "ports", "expected an array of ports");
+                for (rapidjson::SizeType k = 0; k < ports->Size(); ++k)
+                    e.ports.push_back(decode_port((*ports)[k], (w / "ports")[k]));
+            }
+        }
+        if (auto const* origin = member(je, "origin"); origin && origin->IsString())
+            e.origin = string_of(*origin);
+        if (auto const* source = member(je, "source"); source && source->IsString())
+            e.source = string_of(*source);
+        o.events.push_back(std::move(e));
+    }
+    return o;
+}
+
 Scenario decode_scenario_value(Value const& j, Where const& where)
 {
+    if (auto const* mode = member(j, "mode"); mode && mode->IsString() && equals(*mode, "operations"))
+        return decode_operations(j, where);
     Scenario s;
     s.graph = decode_graph(field(j, "graph", where), where / "graph");
     auto const& transfer = array_field(j, "transfer", where, "expected an array");
@@ -825,6 +1165,8 @@ Scenario decode_scenario_value(Value const& j, Where const& where)
 
 Observation decode_observation_value(Value const& j, Where const& where)
 {
+    if (j.IsObject() && member(j, "outcomes"))
+        return decode_messaging_observation(j, where);
     Observation o;
     auto const& threw = field(j, "threw", where);
     if (!threw.IsBool())

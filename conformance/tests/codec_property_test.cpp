@@ -2,6 +2,8 @@
 // the last bit, strings to the code unit; what does not fit the protocol is refused with the JSON
 // pointer of the bad part.
 
+#include "conformance/compare.h"
+#include "conformance/messaging.h"
 #include "conformance/model_runner.h"
 #include "conformance/protocol/codec.h"
 #include "conformance/tests/graph_equality.h"
@@ -177,6 +179,43 @@ TEST(ProtocolCodec, ReplyEnvelope)
     EXPECT_EQ(odd.kind, "");
     EXPECT_EQ(odd.id, "\"7\"");
     EXPECT_TRUE(odd.has_observations);
+}
+
+// Operation sequences and their observations (docs/protocol.md, "Operation sequences"): every
+// field survives, except what the protocol leaves out on purpose (a messageerror's message and
+// the model's steps).
+RC_GTEST_PROP(ProtocolCodec, OperationSequencesAndTheirObservationsComeBack, ())
+{
+    Scenario s;
+    s.mode = PassMode::operations;
+    s.operations = *messaging::operation_sequences();
+    auto const back = protocol::decode_scenario(protocol::encode_scenario(s));
+    RC_ASSERT(back.mode == PassMode::operations);
+    RC_ASSERT(back.operations == s.operations);
+
+    auto const o = run_on_model(s);
+    auto const decoded = protocol::decode_observation(protocol::encode_observation(o));
+    RC_ASSERT(decoded.outcomes == o.outcomes);
+    RC_ASSERT(decoded.events.size() == o.events.size());
+    for (std::size_t i = 0; i < o.events.size(); ++i) {
+        auto expected = o.events[i];
+        if (expected.type != "message")
+            expected.message = 0;
+        RC_ASSERT(decoded.events[i] == expected);
+    }
+    RC_ASSERT(!compare_observations(o, decoded).has_value());
+}
+
+TEST(ProtocolCodec, RejectsABadOperationWithItsPointer)
+{
+    auto const bad = R"({"mode":"operations","operations":[{"op":"newChannel","label":0},{"op":"portPost","label":1,"port":[0]}]})";
+    try {
+        (void)protocol::decode_scenario(bad);
+        FAIL() << "accepted";
+    } catch (protocol::ProtocolError const& e) {
+        EXPECT_EQ(e.where(), "/operations/1/port");
+        EXPECT_NE(std::string(e.what()).find("[label, index]"), std::string::npos) << e.what();
+    }
 }
 
 } // namespace

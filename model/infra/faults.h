@@ -30,6 +30,24 @@ enum class Fault {
     resizable_buffer_loses_max_length,
     length_tracking_view_fixed,
     array_drops_extra_properties,
+    // The messaging model (model/html/web_messaging/messaging.cpp).
+    add_listener_enables_port_queue,
+    port_queue_delivers_newest_first,
+    transferred_port_drops_queued_messages,
+    source_port_transfer_allowed,
+    doomed_message_delivered,
+    closed_port_still_receives,
+    close_event_not_fired,
+    received_port_queue_enabled,
+    new_ports_reversed,
+    port_messageerror_not_fired,
+    broadcast_to_source,
+    broadcast_to_closed_destination,
+    closed_broadcast_channel_posts,
+    broadcast_ignores_storage_key,
+    client_queue_enabled_by_add_listener,
+    client_queue_not_enabled_by_parsing,
+    client_queue_enabled_from_start,
 };
 
 struct FaultInfo {

@@ -4,8 +4,9 @@
 #include "model/html/structured_data/serialize.h"
 #include "model/html/structured_data/with_transfer.h"
 #include "model/html/web_messaging/message_port.h"
+#include "model/infra/faults.h"
 #include "model/infra/trace.h"
-#include "spec/steps.gen.h"
+#include "spec/catalogue.h"
 
 #include <algorithm>
 #include <array>
@@ -21,58 +22,6 @@ using ecma262::PlatformInterface;
 using ecma262::PlatformSlots;
 using ecma262::RealmId;
 using ecma262::Value;
-
-// --- Faults ---
-
-namespace {
-constexpr std::array messaging_fault_table {
-    MessagingFaultInfo { MessagingFault::add_listener_enables_port_queue, "add-listener-enables-port-queue",
-        "html:handler-messageeventtarget-onmessage:1", "addEventListener('message') enables a port's message queue" },
-    MessagingFaultInfo { MessagingFault::port_queue_delivers_newest_first, "port-queue-delivers-newest-first",
-        "html:message-port-post-message-steps:7", "a port message queue runs its newest task first (not FIFO)" },
-    MessagingFaultInfo { MessagingFault::transferred_port_drops_queued_messages, "transferred-port-drops-queued-messages",
-        "html:transfermessageport--receiving:2", "messages queued on a transferred port do not move with it" },
-    MessagingFaultInfo { MessagingFault::source_port_transfer_allowed, "source-port-transfer-allowed",
-        "html:message-port-post-message-steps:2", "a port may transfer itself in its own postMessage" },
-    MessagingFaultInfo { MessagingFault::doomed_message_delivered, "doomed-message-delivered",
-        "html:message-port-post-message-steps:6", "a message that transfers its target port is still delivered" },
-    MessagingFaultInfo { MessagingFault::closed_port_still_receives, "closed-port-still-receives",
-        "html:dom-messageport-close:2", "close() does not disentangle the port" },
-    MessagingFaultInfo { MessagingFault::close_event_not_fired, "close-event-not-fired", "html:disentangle:4",
-        "disentangling fires no close event at the other port" },
-    MessagingFaultInfo { MessagingFault::received_port_queue_enabled, "received-port-queue-enabled",
-        "html:transfermessageport--receiving:2", "a received port's message queue starts enabled" },
-    MessagingFaultInfo { MessagingFault::new_ports_reversed, "new-ports-reversed", "html:message-port-post-message-steps:7.6",
-        "a message event's ports are in reverse transfer order" },
-    MessagingFaultInfo { MessagingFault::port_messageerror_not_fired, "port-messageerror-not-fired",
-        "html:message-port-post-message-steps:7.4/catch", "a message that fails to deserialize is dropped silently" },
-    MessagingFaultInfo { MessagingFault::broadcast_to_source, "broadcast-to-source", "html:dom-broadcastchannel-postmessage:7",
-        "a BroadcastChannel receives its own messages" },
-    MessagingFaultInfo { MessagingFault::broadcast_to_closed_destination, "broadcast-to-closed-destination",
-        "html:dom-broadcastchannel-postmessage:9.1", "a channel closed before the task runs still gets the message" },
-    MessagingFaultInfo { MessagingFault::closed_broadcast_channel_posts, "closed-broadcast-channel-posts",
-        "html:dom-broadcastchannel-postmessage:2", "a closed BroadcastChannel posts instead of throwing InvalidStateError" },
-    MessagingFaultInfo { MessagingFault::broadcast_ignores_storage_key, "broadcast-ignores-storage-key",
-        "html:dom-broadcastchannel-postmessage:6", "BroadcastChannel delivers across storage keys" },
-    MessagingFaultInfo { MessagingFault::client_queue_enabled_by_add_listener, "client-queue-enabled-by-add-listener",
-        "service-workers:service-worker-container-event-handlers:1",
-        "addEventListener('message') on navigator.serviceWorker enables the client message queue" },
-    MessagingFaultInfo { MessagingFault::client_queue_not_enabled_by_parsing, "client-queue-not-enabled-by-parsing",
-        "html:stop-parsing:6.4", "the end of parsing does not enable the client message queue" },
-    MessagingFaultInfo { MessagingFault::client_queue_enabled_from_start, "client-queue-enabled-from-start",
-        "service-workers:client-postmessage-options:4.5", "the client message queue starts enabled" },
-};
-} // namespace
-
-std::span<MessagingFaultInfo const> messaging_faults() { return messaging_fault_table; }
-
-MessagingFaultInfo const& messaging_fault_info(MessagingFault fault)
-{
-    for (auto const& info : messaging_fault_table)
-        if (info.fault == fault)
-            return info;
-    model_defect("messaging_fault_info: Fault::none has no entry", __FILE__, __LINE__);
-}
 
 // --- Names ---
 
@@ -166,6 +115,28 @@ std::string to_string(Operation const& op)
 
 namespace {
 
+// The last step of an operation that returned: where the model went on without throwing.
+std::string_view returning_step(Operation::Kind kind)
+{
+    using K = Operation::Kind;
+    switch (kind) {
+    case K::new_channel: return "html:dom-messagechannel:3";
+    case K::port_post: return "html:message-port-post-message-steps:6";
+    case K::port_start: return "html:dom-messageport-start:1";
+    case K::port_set_onmessage: return "html:handler-messageeventtarget-onmessage:1";
+    case K::port_close: return "html:dom-messageport-close:2";
+    case K::new_broadcast: return "html:dom-broadcastchannel:2";
+    case K::broadcast_post: return "html:dom-broadcastchannel-postmessage:9";
+    case K::broadcast_close: return "html:dom-broadcastchannel-close:1";
+    case K::client_post: return "service-workers:client-postmessage-options:4";
+    case K::container_start: return "service-workers:navigator-service-worker-startmessages:1";
+    case K::container_set_onmessage: return "service-workers:service-worker-container-event-handlers:1";
+    case K::document_parsed: return "html:stop-parsing:6.4";
+    default: return { };
+    }
+}
+
+
 namespace MC = spec::steps::message_channel_constructor;
 namespace EN = spec::steps::entangle;
 namespace DI = spec::steps::disentangle;
@@ -247,7 +218,6 @@ struct Container {
 } // namespace
 
 struct World::Impl final : PortHost {
-    MessagingFault fault;
     World& world;
     Heap heap;
     std::array<RealmId, agent_count> realms {};
@@ -263,7 +233,7 @@ struct World::Impl final : PortHost {
     Agent receiving_agent = Agent::window_a;
     std::vector<std::size_t> received_ports;
 
-    Impl(MessagingFault f, World& w) : fault(f), world(w)
+    explicit Impl(World& w) : world(w)
     {
         // Windows A and B: one site, one agent cluster; window C: another site; the service
         // worker: an agent cluster of its own (so shared memory does not reach it).
@@ -274,13 +244,16 @@ struct World::Impl final : PortHost {
             realm.agent_cluster = clusters[std::size_t(a)];
             realms[std::size_t(a)] = heap.add_realm(realm);
         }
-        if (fault == MessagingFault::client_queue_enabled_from_start)
+        if (fault_active(Fault::client_queue_enabled_from_start))
             for (auto& c : containers)
                 c.enabled = true;
     }
 
-    bool faulty(MessagingFault f) const { return fault == f; }
     RealmId realm_of(Agent a) const { return realms[std::size_t(a)]; }
+    static OperationOutcome threw(std::string error, spec::StepId step)
+    {
+        return { true, std::move(error), false, std::string(spec::step_info(step).id) };
+    }
     void fire(ObservedEvent event) { world.m_events.push_back(std::move(event)); }
     static EventTargetName port_target(PortName n) { return { EventTargetName::Kind::port, n, 0 }; }
 
@@ -330,7 +303,7 @@ struct World::Impl final : PortHost {
         ports[other_port].entangled = no_port;
         // 4. A close event fires at the other port only.
         PM_STEP(DI::s4);
-        if (!faulty(MessagingFault::close_event_not_fired))
+        if (!fault_active(Fault::close_event_not_fired))
             fire({ port_target(ports[other_port].name), "close", 0, {}, {}, {} });
     }
 
@@ -393,12 +366,12 @@ struct World::Impl final : PortHost {
         // 2. The tasks queued on the transferred port move to the new one, whose queue starts
         //    disabled.
         PM_STEP(RC::s2);
-        if (!faulty(MessagingFault::transferred_port_drops_queued_messages)) {
+        if (!fault_active(Fault::transferred_port_drops_queued_messages)) {
             for (auto& task : *holder.queue)
                 ports[port].queue->push_back(std::move(task));
         }
         holder.queue->clear();
-        ports[port].enabled = faulty(MessagingFault::received_port_queue_enabled);
+        ports[port].enabled = fault_active(Fault::received_port_queue_enabled);
         // 3. With a remote port, entangle it with the new port (ending its entanglement with the
         //    port that was transferred).
         PM_STEP(RC::s3);
@@ -472,8 +445,8 @@ struct World::Impl final : PortHost {
         };
         // 2. The source port cannot transfer itself.
         PM_STEP(PM::s2);
-        if (contains(source_port) && !faulty(MessagingFault::source_port_transfer_allowed))
-            return { true, "DataCloneError", false };
+        if (contains(source_port) && !fault_active(Fault::source_port_transfer_allowed))
+            return threw("DataCloneError", PM::s2);
         // 3. doomed starts out false.
         PM_STEP(PM::s3);
         bool doomed = false;
@@ -490,10 +463,10 @@ struct World::Impl final : PortHost {
             return html::structured_serialize_with_transfer(heap, realm_of(agent), value, transfer);
         }();
         if (serialized.is_throw())
-            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+            return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         // 6. No target, or doomed: nothing is delivered.
         PM_STEP(PM::s6);
-        if (target_port == no_port || (doomed && !faulty(MessagingFault::doomed_message_delivered)))
+        if (target_port == no_port || (doomed && !fault_active(Fault::doomed_message_delivered)))
             return {};
         // 7. A task on the target port's message queue.
         PM_STEP(PM::s7);
@@ -519,7 +492,7 @@ struct World::Impl final : PortHost {
         if (deserialized.is_throw()) {
             // 7.4/catch. A messageerror event instead, and the task ends.
             PM_STEP(PM::s7_4_catch);
-            if (!faulty(MessagingFault::port_messageerror_not_fired))
+            if (!fault_active(Fault::port_messageerror_not_fired))
                 fire({ target, "messageerror", task.message, {}, {}, {} });
             return;
         }
@@ -528,7 +501,7 @@ struct World::Impl final : PortHost {
         // 7.6. newPorts: the transferred MessagePorts, in order.
         PM_STEP(PM::s7_6);
         auto new_ports = new_port_names();
-        if (faulty(MessagingFault::new_ports_reversed))
+        if (fault_active(Fault::new_ports_reversed))
             std::reverse(new_ports.begin(), new_ports.end());
         // 7.7. The message event.
         PM_STEP(PM::s7_7);
@@ -555,14 +528,14 @@ struct World::Impl final : PortHost {
             return {};
         // 2. A closed channel throws.
         PM_STEP(BP::s2);
-        if (self.closed && !faulty(MessagingFault::closed_broadcast_channel_posts))
-            return { true, "InvalidStateError", false };
+        if (self.closed && !fault_active(Fault::closed_broadcast_channel_posts))
+            return threw("InvalidStateError", BP::s2);
         // 3. Serialize.
         PM_STEP(BP::s3);
         auto const value = make_message(self.agent, current_op, message_spec);
         auto serialized = html::structured_serialize(heap, realm_of(self.agent), value);
         if (serialized.is_throw())
-            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+            return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         auto const shared = std::make_shared<html::Serialized>(serialized.release_value());
         // 4. The source's origin.
         PM_STEP(BP::s4);
@@ -576,13 +549,13 @@ struct World::Impl final : PortHost {
         for (std::size_t i = 0; i < channels.size(); ++i) {
             auto const& c = channels[i];
             if (eligible_for_messaging(c.agent)
-                && (storage_key_of(c.agent) == source_storage_key || faulty(MessagingFault::broadcast_ignores_storage_key))
+                && (storage_key_of(c.agent) == source_storage_key || fault_active(Fault::broadcast_ignores_storage_key))
                 && c.name == self.name)
                 destinations.push_back(i);
         }
         // 7. Without the source ("source" in the spec's text means this channel).
         PM_STEP(BP::s7);
-        if (!faulty(MessagingFault::broadcast_to_source))
+        if (!fault_active(Fault::broadcast_to_source))
             std::erase(destinations, channel);
         // 8. Oldest first within an agent (channels are kept in creation order already).
         PM_STEP(BP::s8);
@@ -596,7 +569,7 @@ struct World::Impl final : PortHost {
                 EventTargetName const target { EventTargetName::Kind::broadcast_channel, {}, d.op };
                 // 9.1. A destination closed by now gets nothing.
                 PM_STEP(BP::s9_1);
-                if (d.closed && !faulty(MessagingFault::broadcast_to_closed_destination))
+                if (d.closed && !fault_active(Fault::broadcast_to_closed_destination))
                     return;
                 // 9.2. targetRealm.
                 PM_STEP(BP::s9_2);
@@ -636,7 +609,7 @@ struct World::Impl final : PortHost {
             return html::structured_serialize_with_transfer(heap, realm_of(Agent::service_worker), value, transfer);
         }();
         if (serialized.is_throw())
-            return { true, std::string(error_kind_name(serialized.thrown().kind)), false };
+            return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         auto const shared = std::make_shared<html::SerializeWithTransferResult>(serialized.release_value());
         // 4. In parallel (run now: one allowed schedule).
         PM_STEP(CP::s4);
@@ -703,7 +676,7 @@ struct World::Impl final : PortHost {
             auto const& port = ports[p];
             if (!port.enabled || port.queue->empty() || !agent_runs(port.agent))
                 continue;
-            bool const back = faulty(MessagingFault::port_queue_delivers_newest_first);
+            bool const back = fault_active(Fault::port_queue_delivers_newest_first);
             auto const& task = back ? port.queue->back() : port.queue->front();
             if (task.sequence < best) {
                 best = task.sequence;
@@ -769,7 +742,7 @@ struct World::Impl final : PortHost {
     OperationOutcome run(Operation const& op)
     {
         using K = Operation::Kind;
-        OperationOutcome const skipped { false, {}, true };
+        OperationOutcome const skipped { false, {}, true, {} };
         auto const port_of = [&](PortName name) {
             auto const p = find_port(name);
             return p != no_port && agent_runs(ports[p].agent) ? p : no_port;
@@ -843,7 +816,7 @@ struct World::Impl final : PortHost {
             if (port == no_port)
                 return skipped;
             // addEventListener() is not the onmessage setter: the queue stays as it is.
-            if (faulty(MessagingFault::add_listener_enables_port_queue))
+            if (fault_active(Fault::add_listener_enables_port_queue))
                 ports[port].enabled = true;
             return {};
         }
@@ -857,7 +830,7 @@ struct World::Impl final : PortHost {
             slots(port).detached = true;
             // 2. An entangled port is disentangled.
             PM_STEP(CL::s2);
-            if (ports[port].entangled != no_port && !faulty(MessagingFault::closed_port_still_receives))
+            if (ports[port].entangled != no_port && !fault_active(Fault::closed_port_still_receives))
                 disentangle(port);
             return {};
         }
@@ -930,7 +903,7 @@ struct World::Impl final : PortHost {
                     enable_client_message_queue(op.client);
                 }
             } else if (op.kind == K::container_add_listener) {
-                if (faulty(MessagingFault::client_queue_enabled_by_add_listener))
+                if (fault_active(Fault::client_queue_enabled_by_add_listener))
                     enable_client_message_queue(op.client);
             } else {
                 if (container.parsed)
@@ -946,7 +919,7 @@ struct World::Impl final : PortHost {
                     PM_STEP(SP::s6_2);
                     // 6.4. The client message queue is enabled.
                     PM_STEP(SP::s6_4);
-                    if (!faulty(MessagingFault::client_queue_not_enabled_by_parsing))
+                    if (!fault_active(Fault::client_queue_not_enabled_by_parsing))
                         enable_client_message_queue(client);
                 } });
             }
@@ -960,14 +933,17 @@ struct World::Impl final : PortHost {
     }
 };
 
-World::World(MessagingFault fault) : m_impl(std::make_unique<Impl>(fault, *this)) { }
+World::World() : m_impl(std::make_unique<Impl>(*this)) { }
 World::~World() = default;
 
 OperationOutcome World::run(Operation const& op)
 {
     ++m_next_op;
     m_impl->current_op = op.label;
-    return m_impl->run(op);
+    auto outcome = m_impl->run(op);
+    if (!outcome.threw && !outcome.skipped)
+        outcome.step = std::string(returning_step(op.kind));
+    return outcome;
 }
 
 std::vector<World::PortInfo> World::ports() const
@@ -998,9 +974,9 @@ std::vector<std::uint32_t> World::broadcast_channels() const
     return ops;
 }
 
-MessagingObservation run_operations(std::span<Operation const> operations, MessagingFault fault)
+MessagingObservation run_operations(std::span<Operation const> operations)
 {
-    World world(fault);
+    World world;
     MessagingObservation observation;
     for (auto const& op : operations)
         observation.outcomes.push_back(world.run(op));

@@ -30,38 +30,6 @@
 
 namespace pmconf::model::web_messaging {
 
-// --- Seeded faults of the messaging algorithms (the fault-free World follows the spec) ---
-
-enum class MessagingFault : std::uint8_t {
-    none,
-    add_listener_enables_port_queue,
-    port_queue_delivers_newest_first,
-    transferred_port_drops_queued_messages,
-    source_port_transfer_allowed,
-    doomed_message_delivered,
-    closed_port_still_receives,
-    close_event_not_fired,
-    received_port_queue_enabled,
-    new_ports_reversed,
-    port_messageerror_not_fired,
-    broadcast_to_source,
-    broadcast_to_closed_destination,
-    closed_broadcast_channel_posts,
-    broadcast_ignores_storage_key,
-    client_queue_enabled_by_add_listener,
-    client_queue_not_enabled_by_parsing,
-    client_queue_enabled_from_start,
-};
-
-struct MessagingFaultInfo {
-    MessagingFault fault;
-    std::string_view name;    // kebab-case
-    std::string_view step_id; // the catalogue step it breaks
-    std::string_view summary;
-};
-std::span<MessagingFaultInfo const> messaging_faults(); // excluding none
-MessagingFaultInfo const& messaging_fault_info(MessagingFault);
-
 // --- Names: stable across implementations, so that observations can be compared ---
 
 // A port is named by the label of the operation that made it: a new_channel (index 0: port1, 1:
@@ -153,7 +121,11 @@ struct OperationOutcome {
     bool threw = false;
     std::string error;             // DOMException name or TypeError
     bool skipped = false;          // the op names something that does not exist (yet): not run
-    friend bool operator==(OperationOutcome const&, OperationOutcome const&) = default;
+    std::string step;              // the model's only: the catalogue step that threw (not compared)
+    friend bool operator==(OperationOutcome const& a, OperationOutcome const& b)
+    {
+        return a.threw == b.threw && a.error == b.error && a.skipped == b.skipped;
+    }
 };
 
 struct MessagingObservation {
@@ -161,14 +133,15 @@ struct MessagingObservation {
     std::vector<ObservedEvent> events;      // in dispatch order
 };
 
-// Runs the operations on a fresh World (with the fault, if any) and returns what was observed.
-MessagingObservation run_operations(std::span<Operation const>, MessagingFault = MessagingFault::none);
+// Runs the operations on a fresh World and returns what was observed. A seeded fault of the
+// messaging algorithms (model/infra/faults.h) applies while its FaultScope lives.
+MessagingObservation run_operations(std::span<Operation const>);
 
 // --- The World, for the stateful tests and generators that need to look at its state ---
 
 class World {
 public:
-    explicit World(MessagingFault fault = MessagingFault::none);
+    World();
     ~World();
     World(World const&) = delete;
     World& operator=(World const&) = delete;
