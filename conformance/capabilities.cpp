@@ -49,7 +49,8 @@ Capabilities const& model_capabilities()
     static Capabilities const all { "structured-clone", "message-channel", "model:serialize-with-transfer", "model:serialize",
         "model:serialize-for-storage", "realm-settings", "shared-array-buffer", "growable-shared-array-buffer",
         "resizable-array-buffer", "float16array", "message-port", "dom-exception", "image-bitmap", "weak-ref", "detach-key", "huge-sparse-array", "origin-unclean-image-bitmap", "model:empty-image-bitmap",
-        "model:unconstructible-view", "message-ports", "broadcast-channel", "messaging-agents", "service-worker-clients" };
+        "model:unconstructible-view", "message-ports", "broadcast-channel", "messaging-agents", "service-worker-clients",
+        "dedicated-workers" };
     return all;
 }
 
@@ -75,12 +76,19 @@ Capabilities required_capabilities(Scenario const& s)
             case K::container_set_onmessage:
             case K::container_add_listener:
             case K::document_parsed: need.emplace("service-worker-clients"); break;
+            case K::new_worker:
+            case K::worker_runs:
+            case K::worker_post:
+            case K::worker_global_post: need.emplace("dedicated-workers"); break;
             case K::run_event_loops: break;
             }
             if ((op.kind == K::new_channel || op.kind == K::new_broadcast) && op.agent != model::web_messaging::Agent::window_a)
                 need.emplace("messaging-agents");
             if (op.message.shared_buffer)
                 need.emplace("shared-array-buffer");
+            // Ports that live in the worker: the worker's own script would have to name them.
+            if (op.kind == K::worker_global_post && !op.transfer.empty())
+                need.emplace("messaging-agents");
         }
         return need;
     }

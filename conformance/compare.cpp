@@ -195,6 +195,8 @@ char const* target_kind(EventTargetName const& t)
     case EventTargetName::Kind::port: return "port";
     case EventTargetName::Kind::broadcast_channel: return "broadcast";
     case EventTargetName::Kind::container: return "client";
+    case EventTargetName::Kind::worker: return "worker";
+    case EventTargetName::Kind::worker_global: return "worker-global";
     }
     return "?";
 }
@@ -207,6 +209,8 @@ std::string firing_step(ObservedEvent const& e)
     if (e.type == "close")
         return "html:disentangle:4";
     switch (e.target.kind) {
+    case EventTargetName::Kind::worker:
+    case EventTargetName::Kind::worker_global:
     case EventTargetName::Kind::port: return error ? "html:message-port-post-message-steps:7.4/catch" : "html:message-port-post-message-steps:7.7";
     case EventTargetName::Kind::broadcast_channel: return error ? "html:dom-broadcastchannel-postmessage:9.3/catch" : "html:dom-broadcastchannel-postmessage:9.4";
     case EventTargetName::Kind::container: return error ? "service-workers:client-postmessage-options:4.5.3/catch" : "service-workers:client-postmessage-options:4.5.6";

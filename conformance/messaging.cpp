@@ -55,7 +55,7 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         { K::port_add_listener, 3 }, { K::port_close, 4 }, { K::new_broadcast, 6 }, { K::broadcast_post, 8 },
         { K::broadcast_close, 2 }, { K::client_post, 8 }, { K::client_gone, 1 }, { K::container_start, 2 },
         { K::container_set_onmessage, 2 }, { K::container_add_listener, 2 }, { K::document_parsed, 3 },
-        { K::run_event_loops, 14 },
+        { K::run_event_loops, 14 }, { K::new_worker, 3 }, { K::worker_runs, 3 }, { K::worker_post, 6 }, { K::worker_global_post, 6 },
     };
     auto const allowed = [&](K kind) {
         return kind == K::run_event_loops || std::find(profile.kinds.begin(), profile.kinds.end(), kind) != profile.kinds.end();
@@ -89,7 +89,8 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         if (!profile.other_agents)
             return Agent::window_a;
         auto const r = d.below(20);
-        return r < 9 ? Agent::window_a : r < 12 ? Agent::window_b : r < 14 ? Agent::window_other_site : Agent::service_worker;
+        return r < 9 ? Agent::window_a : r < 12 ? Agent::window_b : r < 13 ? Agent::window_other_site : r < 17 ? Agent::service_worker
+                                                                                                  : Agent::dedicated_worker;
     };
     auto const transfer_from = [&](Agent in, std::optional<PortName> source, std::optional<PortName> target) {
         std::vector<PortName> candidates;
@@ -130,6 +131,12 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         op.transfer = transfer_from(p.agent, p.name, p.entangled);
         op.sequence_overload = d.chance(25);
         op.message = message();
+        // Shared memory reaching another agent cluster is what fails to deserialize: try it often
+        // when the partner port lives in one.
+        auto const cluster = [](Agent a) { return a == Agent::window_other_site ? 2 : a == Agent::service_worker ? 3 : 1; };
+        for (auto const& q : ports)
+            if (p.entangled && q.name == *p.entangled && cluster(q.agent) != cluster(p.agent) && profile.shared_buffers)
+                op.message.shared_buffer = d.chance(50);
         break;
     }
     case K::port_start:
@@ -172,6 +179,18 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
     case K::container_add_listener:
     case K::document_parsed:
         op.client = std::uint32_t(d.below(client_count));
+        break;
+    case K::new_worker:
+        break;
+    case K::worker_runs:
+        op.channel = world.worker().value_or(label);
+        break;
+    case K::worker_post:
+    case K::worker_global_post:
+        op.channel = world.worker().value_or(label);
+        op.transfer = transfer_from(op.kind == K::worker_post ? Agent::window_a : Agent::dedicated_worker, std::nullopt, std::nullopt);
+        op.sequence_overload = d.chance(25);
+        op.message = message();
         break;
     case K::run_event_loops:
         break;
@@ -253,7 +272,8 @@ SequenceProfile every_operation()
     SequenceProfile p;
     p.kinds = { K::new_channel, K::port_post, K::port_start, K::port_set_onmessage, K::port_add_listener, K::port_close,
         K::new_broadcast, K::broadcast_post, K::broadcast_close, K::client_post, K::client_gone, K::container_start,
-        K::container_set_onmessage, K::container_add_listener, K::document_parsed };
+        K::container_set_onmessage, K::container_add_listener, K::document_parsed, K::new_worker, K::worker_runs,
+        K::worker_post, K::worker_global_post };
     p.other_agents = true;
     return p;
 }

@@ -130,6 +130,12 @@ Profile client_message_queue()
         true, { "service-worker-clients", "messaging-agents", "message-ports" });
 }
 
+Profile dedicated_workers()
+{
+    return operations({ OpKind::new_channel, OpKind::new_worker, OpKind::worker_runs, OpKind::worker_post, OpKind::worker_global_post },
+        false, { "dedicated-workers", "message-ports" });
+}
+
 Profile messaging_across_agents()
 {
     return operations(messaging::every_operation().kinds, true,
@@ -195,6 +201,12 @@ std::vector<ConformanceProperty> const& properties()
                 "service-workers:navigator-service-worker-startmessages:1", "html:stop-parsing:6.4",
                 "service-workers:client-postmessage-options:4.5.3/catch" },
             client_message_queue() },
+        { "dedicated-workers", "web-messaging",
+            "Worker.postMessage and the worker's postMessage go through the implicit ports: entangled and enabled when the worker runs, ports handed over in order",
+            { "html:dom-worker:5", "html:run-a-worker--oncomplete:5", "html:run-a-worker--oncomplete:11",
+                "html:run-a-worker--oncomplete:12", "html:dom-worker-postmessage-options:1",
+                "html:dom-dedicatedworkerglobalscope-postmessage-options:1" },
+            dedicated_workers() },
         { "messaging-across-agents", "web-messaging",
             "all of the above across windows, sites and a service worker: ports handed to clients, shared memory reaching another agent cluster (messageerror)",
             { "html:message-port-post-message-steps:7.4/catch", "html:dom-broadcastchannel-postmessage:9.3/catch",

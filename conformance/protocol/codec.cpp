@@ -26,12 +26,13 @@ constexpr std::pair<OpKind, char const*> op_names[] = {
     { OpKind::broadcast_close, "broadcastClose" }, { OpKind::client_post, "clientPost" }, { OpKind::client_gone, "clientGone" },
     { OpKind::container_start, "containerStartMessages" }, { OpKind::container_set_onmessage, "containerSetOnmessage" },
     { OpKind::container_add_listener, "containerAddListener" }, { OpKind::document_parsed, "documentParsed" },
-    { OpKind::run_event_loops, "runEventLoops" },
+    { OpKind::run_event_loops, "runEventLoops" }, { OpKind::new_worker, "newWorker" }, { OpKind::worker_runs, "workerRuns" },
+    { OpKind::worker_post, "workerPost" }, { OpKind::worker_global_post, "workerGlobalPost" },
 };
 using model::web_messaging::Agent;
 constexpr std::pair<Agent, char const*> agent_names[] = {
     { Agent::window_a, "windowA" }, { Agent::window_b, "windowB" }, { Agent::window_other_site, "windowOtherSite" },
-    { Agent::service_worker, "serviceWorker" },
+    { Agent::service_worker, "serviceWorker" }, { Agent::dedicated_worker, "dedicatedWorker" },
 };
 
 struct Where {
@@ -447,9 +448,14 @@ public:
                 break;
             case OpKind::port_post:
             case OpKind::client_post:
+            case OpKind::worker_post:
+            case OpKind::worker_global_post:
                 if (op.kind == OpKind::port_post) {
                     key("port");
                     port(op.port);
+                } else if (op.kind == OpKind::worker_post || op.kind == OpKind::worker_global_post) {
+                    key("worker");
+                    uint(op.channel);
                 } else {
                     key("client");
                     uint(op.client);
@@ -498,6 +504,11 @@ public:
                 key("client");
                 uint(op.client);
                 break;
+            case OpKind::worker_runs:
+                key("worker");
+                uint(op.channel);
+                break;
+            case OpKind::new_worker:
             case OpKind::run_event_loops:
                 break;
             }
@@ -544,6 +555,14 @@ public:
                 break;
             case EventTargetName::Kind::container:
                 key("client");
+                uint(e.target.id);
+                break;
+            case EventTargetName::Kind::worker:
+                key("worker");
+                uint(e.target.id);
+                break;
+            case EventTargetName::Kind::worker_global:
+                key("workerGlobal");
                 uint(e.target.id);
                 break;
             }
@@ -1053,6 +1072,11 @@ Scenario decode_operations(Value const& j, Where const& where)
                 fail(w / "channel", "expected a label");
             op.channel = c->GetUint();
         }
+        if (auto const* c = member(jo, "worker")) {
+            if (!c->IsUint())
+                fail(w / "worker", "expected the label of the newWorker operation");
+            op.channel = c->GetUint();
+        }
         if (auto const* c = member(jo, "client")) {
             if (!c->IsUint() || c->GetUint() >= model::web_messaging::client_count)
                 fail(w / "client", "expected a client: 0, 1 or 2");
@@ -1120,6 +1144,16 @@ Observation decode_messaging_observation(Value const& j, Where const& where)
                 fail(w / "target" / "client", "expected a client");
             e.target.kind = EventTargetName::Kind::container;
             e.target.id = c->GetUint();
+        } else if (auto const* wk = member(target, "worker")) {
+            if (!wk->IsUint())
+                fail(w / "target" / "worker", "expected a label");
+            e.target.kind = EventTargetName::Kind::worker;
+            e.target.id = wk->GetUint();
+        } else if (auto const* wg = member(target, "workerGlobal")) {
+            if (!wg->IsUint())
+                fail(w / "target" / "workerGlobal", "expected a label");
+            e.target.kind = EventTargetName::Kind::worker_global;
+            e.target.id = wg->GetUint();
         } else {
             fail(w / "target", "expected {\"port\":[label,index]}, {\"broadcast\":label} or {\"client\":n}");
         }

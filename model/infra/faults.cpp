@@ -82,6 +82,8 @@ constexpr std::array faults {
         "html:stop-parsing:6.4", "the end of parsing does not enable the client message queue" },
     FaultInfo { Fault::client_queue_enabled_from_start, "client-queue-enabled-from-start",
         "service-workers:client-postmessage-options:4.5", "the client message queue starts enabled" },
+    FaultInfo { Fault::worker_outside_port_not_enabled, "worker-outside-port-not-enabled", "html:run-a-worker--oncomplete:11",
+        "a Worker's outside port queue stays disabled: the worker's messages never reach the page" },
 };
 } // namespace
 

@@ -48,6 +48,7 @@ enum class Fault {
     client_queue_enabled_by_add_listener,
     client_queue_not_enabled_by_parsing,
     client_queue_enabled_from_start,
+    worker_outside_port_not_enabled,
 };
 
 struct FaultInfo {

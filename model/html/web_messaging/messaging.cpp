@@ -34,6 +34,7 @@ char const* agent_name(Agent agent)
     case Agent::window_b: return "window B";
     case Agent::window_other_site: return "window C (other site)";
     case Agent::service_worker: return "service worker";
+    case Agent::dedicated_worker: return "the dedicated worker";
     }
     return "?";
 }
@@ -44,6 +45,8 @@ std::string to_string(EventTargetName target)
     case EventTargetName::Kind::port: return to_string(target.port);
     case EventTargetName::Kind::broadcast_channel: return "broadcast(" + std::to_string(target.id) + ")";
     case EventTargetName::Kind::container: return "client(" + std::to_string(target.id) + ").serviceWorker";
+    case EventTargetName::Kind::worker: return "worker(" + std::to_string(target.id) + ")";
+    case EventTargetName::Kind::worker_global: return "worker(" + std::to_string(target.id) + ") global";
     }
     return "?";
 }
@@ -107,6 +110,10 @@ std::string to_string(Operation const& op)
     case K::container_add_listener: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.addEventListener('message', f)";
     case K::document_parsed: return n + "client(" + std::to_string(op.client) + "): the document finishes parsing";
     case K::run_event_loops: return n + "run the event loops";
+    case K::new_worker: return n + "in window A: worker(" + std::to_string(index) + ") = new Worker(url)";
+    case K::worker_runs: return n + "worker(" + std::to_string(op.channel) + ")'s script has loaded and runs";
+    case K::worker_post: return n + "worker(" + std::to_string(op.channel) + ").postMessage(" + post_args() + ")";
+    case K::worker_global_post: return n + "in worker(" + std::to_string(op.channel) + "): postMessage(" + post_args() + ")";
     }
     return n + "?";
 }
@@ -132,6 +139,10 @@ std::string_view returning_step(Operation::Kind kind)
     case K::container_start: return "service-workers:navigator-service-worker-startmessages:1";
     case K::container_set_onmessage: return "service-workers:service-worker-container-event-handlers:1";
     case K::document_parsed: return "html:stop-parsing:6.4";
+    case K::new_worker: return "html:dom-worker:9";
+    case K::worker_runs: return "html:run-a-worker--oncomplete:12";
+    case K::worker_post:
+    case K::worker_global_post: return "html:message-port-post-message-steps:6";
     default: return { };
     }
 }
@@ -156,6 +167,10 @@ namespace CT = spec::steps::client_post_message_transfer;
 namespace CP = spec::steps::client_post_message;
 namespace SM = spec::steps::container_start_messages;
 namespace CO = spec::steps::container_onmessage;
+namespace WC = spec::steps::worker_constructor;
+namespace RW = spec::steps::run_a_worker_on_complete;
+namespace WP = spec::steps::worker_post_message;
+namespace WG = spec::steps::worker_global_post_message;
 
 constexpr std::size_t no_port = std::numeric_limits<std::size_t>::max();
 
@@ -180,6 +195,15 @@ struct Port {
     bool enabled = false;
     bool shipped = false;
     bool onmessage_set = false;
+    std::optional<EventTargetName> message_event_target; // absent: the port itself
+};
+
+// A dedicated worker: its Worker object's outside port, and once it runs its inside port.
+struct DedicatedWorker {
+    std::uint32_t op = 0;
+    std::size_t outside_port = std::numeric_limits<std::size_t>::max();
+    std::size_t inside_port = std::numeric_limits<std::size_t>::max();
+    bool running = false;
 };
 
 // What a MessagePort's transfer steps put in its data holder: [[PortMessageQueue]], [[RemotePort]].
@@ -225,6 +249,7 @@ struct World::Impl final : PortHost {
     std::vector<PortHolder> holders;
     std::vector<BroadcastChannel> channels;
     std::array<Container, client_count> containers;
+    std::optional<DedicatedWorker> worker;
     std::vector<Task> dom_manipulation; // every agent's, in queueing order
     std::uint64_t next_sequence = 1;
     std::uint32_t current_op = 0;
@@ -237,7 +262,7 @@ struct World::Impl final : PortHost {
     {
         // Windows A and B: one site, one agent cluster; window C: another site; the service
         // worker: an agent cluster of its own (so shared memory does not reach it).
-        std::array<ecma262::AgentClusterId, agent_count> const clusters { 1, 1, 2, 3 };
+        std::array<ecma262::AgentClusterId, agent_count> const clusters { 1, 1, 2, 3, 1 };
         for (int a = 0; a < agent_count; ++a) {
             ecma262::Realm realm;
             realm.name = agent_name(Agent(a));
@@ -480,9 +505,10 @@ struct World::Impl final : PortHost {
     {
         // 7.1. finalTargetPort is the port whose queue the task is on now.
         PM_STEP(PM::s7_1);
-        // 7.2. Its message event target (the port itself here).
+        // 7.2. Its message event target (the port, or for a worker's implicit port the Worker or
+        //      its global scope).
         PM_STEP(PM::s7_2);
-        auto const target = port_target(ports[final_target_port].name);
+        auto const target = ports[final_target_port].message_event_target.value_or(port_target(ports[final_target_port].name));
         // 7.3. Its relevant realm.
         PM_STEP(PM::s7_3);
         auto const agent = ports[final_target_port].agent;
@@ -512,10 +538,9 @@ struct World::Impl final : PortHost {
 
     bool eligible_for_messaging(Agent agent) const
     {
-        // A window whose document is not fully active (its client went away) is not eligible.
-        if (agent == Agent::service_worker)
-            return true;
-        return containers[std::size_t(agent)].exists;
+        // A window whose document is not fully active (its client went away) is not eligible; a
+        // worker is while it runs (no closing flag is set here).
+        return agent_runs(agent);
     }
 
     // https://html.spec.whatwg.org/multipage/web-messaging.html#dom-broadcastchannel-postmessage
@@ -663,7 +688,25 @@ struct World::Impl final : PortHost {
 
     // --- The event loops ---
 
-    bool agent_runs(Agent agent) const { return agent == Agent::service_worker || containers[std::size_t(agent)].exists; }
+    bool agent_runs(Agent agent) const
+    {
+        if (agent == Agent::service_worker)
+            return true;
+        if (agent == Agent::dedicated_worker)
+            return worker && worker->running;
+        return containers[std::size_t(agent)].exists;
+    }
+
+    // Worker.postMessage / DedicatedWorkerGlobalScope.postMessage: the message port post message
+    // steps on the implicit port, as the port's own postMessage would run them.
+    OperationOutcome post_on_implicit_port(std::size_t port, Operation const& op)
+    {
+        auto transfer = transfer_objects(op.transfer, ports[port].agent);
+        if (!transfer)
+            return { false, {}, true, {} };
+        auto const target = ports[port].entangled;
+        return message_port_post_message(port, target, *transfer, op.message);
+    }
 
     // Runs one runnable task: the oldest one queued. Returns false when none is runnable.
     bool run_one_task()
@@ -928,6 +971,78 @@ struct World::Impl final : PortHost {
         case K::run_event_loops:
             while (run_one_task()) { }
             return {};
+        case K::new_worker: {
+            if (worker)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/workers.html#dom-worker
+            // (Steps 1, 3 and 4 parse the script URL.)
+            // 2. The creator's settings.
+            PM_STEP(WC::s2);
+            // 5. The outside port, in the creator's realm.
+            PM_STEP(WC::s5);
+            DedicatedWorker w;
+            w.op = current_op;
+            w.outside_port = allocate_port(PortName { current_op, 0 }, Agent::window_a);
+            // 6. Its message events go to the Worker.
+            PM_STEP(WC::s6);
+            ports[w.outside_port].message_event_target = EventTargetName { EventTargetName::Kind::worker, {}, current_op };
+            // 7-8. It is the Worker's outside port; worker is this.
+            PM_STEP(WC::s7);
+            PM_STEP(WC::s8);
+            // 9. In parallel:
+            PM_STEP(WC::s9);
+            // 9.1. run a worker (the worker_runs operation says when its script has loaded).
+            PM_STEP(WC::s9_1);
+            worker = w;
+            return {};
+        }
+        case K::worker_runs: {
+            if (!worker || worker->op != op.channel || worker->running)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/workers.html#run-a-worker
+            // (Step 1: the script loaded.)
+            // 2. The Worker and its global scope.
+            PM_STEP(RW::s2);
+            worker->running = true;
+            // 3. The inside port, in the worker's realm.
+            PM_STEP(RW::s3);
+            worker->inside_port = allocate_port(PortName { worker->op, 1 }, Agent::dedicated_worker);
+            // 4. A dedicated worker:
+            PM_STEP(RW::s4);
+            // 4.1. the inside port's message events go to the global scope;
+            PM_STEP(RW::s4_1);
+            ports[worker->inside_port].message_event_target = EventTargetName { EventTargetName::Kind::worker_global, {}, worker->op };
+            // 4.2. it is the global scope's inside port.
+            PM_STEP(RW::s4_2);
+            // 5. The outside and inside ports are entangled.
+            PM_STEP(RW::s5);
+            entangle(worker->outside_port, worker->inside_port);
+            // 10. The script runs (the operations after this one).
+            PM_STEP(RW::s10);
+            // 11. The outside port's queue is enabled.
+            PM_STEP(RW::s11);
+            ports[worker->outside_port].enabled = !fault_active(Fault::worker_outside_port_not_enabled);
+            // 12. So is the inside port's.
+            PM_STEP(RW::s12);
+            ports[worker->inside_port].enabled = true;
+            return {};
+        }
+        case K::worker_post: {
+            if (!worker || worker->op != op.channel)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/workers.html#dom-worker-postmessage-options
+            // 1. As the outside port's postMessage.
+            PM_STEP(WP::s1);
+            return post_on_implicit_port(worker->outside_port, op);
+        }
+        case K::worker_global_post: {
+            if (!worker || worker->op != op.channel || !worker->running)
+                return skipped;
+            // https://html.spec.whatwg.org/multipage/workers.html#dom-dedicatedworkerglobalscope-postmessage-options
+            // 1. As the inside port's postMessage.
+            PM_STEP(WG::s1);
+            return post_on_implicit_port(worker->inside_port, op);
+        }
         }
         return skipped;
     }
@@ -973,6 +1088,15 @@ std::vector<std::uint32_t> World::broadcast_channels() const
         ops.push_back(c.op);
     return ops;
 }
+
+std::optional<std::uint32_t> World::worker() const
+{
+    if (!m_impl->worker)
+        return std::nullopt;
+    return m_impl->worker->op;
+}
+
+bool World::worker_runs() const { return m_impl->worker && m_impl->worker->running; }
 
 MessagingObservation run_operations(std::span<Operation const> operations)
 {

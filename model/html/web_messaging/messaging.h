@@ -44,9 +44,10 @@ std::string to_string(PortName);
 
 // The agents of a World. The two windows share a storage key and an agent cluster; the third
 // window has another storage key; the service worker (of the first two windows' origin) is an
-// agent cluster of its own. Each window is a service worker client.
-enum class Agent : std::uint8_t { window_a, window_b, window_other_site, service_worker };
-inline constexpr int agent_count = 4;
+// agent cluster of its own. Each window is a service worker client. Window A may start one
+// dedicated worker, in its agent cluster; the worker's agent runs once the worker runs.
+enum class Agent : std::uint8_t { window_a, window_b, window_other_site, service_worker, dedicated_worker };
+inline constexpr int agent_count = 5;
 inline constexpr int client_count = 3; // the windows
 char const* agent_name(Agent);
 
@@ -80,15 +81,20 @@ struct Operation {
         container_add_listener,
         document_parsed,      // the client's document finishes parsing ("the end")
         run_event_loops,      // every agent runs tasks until none is runnable
+        new_worker,           // in window A: new Worker(url) (one per World)
+        worker_runs,          // the worker's script has loaded: run a worker's onComplete steps
+        worker_post,          // in window A: worker.postMessage(message, {transfer})
+        worker_global_post,   // in the worker: postMessage(message, {transfer})
     };
     Kind kind = Kind::run_event_loops;
     std::uint32_t label = 0;            // names this op's ports, channel and message
     Agent agent = Agent::window_a;      // new_channel, new_broadcast
     PortName port;                      // port_*
     std::uint32_t channel = 0;          // broadcast_post / broadcast_close: the op that made the BroadcastChannel
+                                        // worker_*: the op that made the Worker
     std::uint32_t client = 0;           // client_* and container_* and document_parsed: 0 .. client_count - 1
     std::uint8_t name = 0;              // new_broadcast: the channel name ("a", "b")
-    std::vector<PortName> transfer;     // port_post, client_post
+    std::vector<PortName> transfer;     // port_post, client_post, worker_post, worker_global_post
     bool sequence_overload = false;     // port_post, client_post: the (message, transfer) overload
     MessageSpec message;
     friend bool operator==(Operation const&, Operation const&) = default;
@@ -98,9 +104,9 @@ std::string to_string(Operation const&);
 // --- What a page can observe ---
 
 struct EventTargetName {
-    enum class Kind : std::uint8_t { port, broadcast_channel, container } kind = Kind::port;
+    enum class Kind : std::uint8_t { port, broadcast_channel, container, worker, worker_global } kind = Kind::port;
     PortName port;                 // port
-    std::uint32_t id = 0;          // broadcast_channel: its op; container: its client
+    std::uint32_t id = 0;          // broadcast_channel, worker, worker_global: the op that made it; container: its client
     friend constexpr bool operator==(EventTargetName, EventTargetName) = default;
     friend constexpr auto operator<=>(EventTargetName, EventTargetName) = default;
 };
@@ -163,6 +169,8 @@ public:
     };
     std::vector<PortInfo> ports() const;
     std::vector<std::uint32_t> broadcast_channels() const; // ops that made a BroadcastChannel
+    std::optional<std::uint32_t> worker() const;           // the op that made the Worker, if any
+    bool worker_runs() const;
     std::size_t operations_run() const { return m_next_op; }
 
 private:
