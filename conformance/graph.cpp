@@ -257,6 +257,12 @@ std::string to_display(Scenario const& s)
     return out.str();
 }
 
+std::string size_text(Scenario const& s)
+{
+    return s.mode == PassMode::operations ? std::to_string(s.operations.size()) + " operations"
+                                          : std::to_string(s.graph.nodes.size()) + " nodes";
+}
+
 std::string to_display(Observation const& o)
 {
     std::ostringstream out;

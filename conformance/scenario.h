@@ -42,5 +42,7 @@ struct Scenario {
 };
 
 std::string to_display(Scenario const&);
+// How big a counterexample is: "3 nodes", or "5 operations" for an operation sequence.
+std::string size_text(Scenario const&);
 
 } // namespace pmconf::conformance

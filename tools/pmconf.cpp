@@ -350,7 +350,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
                                   << wait_share(outcome) << ")" << (outcome.search_note.empty() ? "" : "; " + outcome.search_note) << "\n";
                     for (auto const& d : outcome.deviations)
                         std::cerr << "    " << (run.expectations.expects(property->name, d.signature) ? "expected: " : "DEVIATION: ")
-                                  << d.difference.summary() << " [" << d.scenario.graph.nodes.size() << " nodes]\n";
+                                  << d.difference.summary() << " [" << conformance::size_text(d.scenario) << "]\n";
                     break;
                 }
             }

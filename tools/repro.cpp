@@ -107,7 +107,7 @@ std::optional<ReproducerEntry> ReproducerWriter::write(std::filesystem::path con
     header += "// Property: " + property.name + " — " + property.description + "\n";
     header += "// Signature: " + deviation.signature + "\n";
     header += "// Difference: " + deviation.difference.summary() + "\n";
-    header += "// Counterexample (" + std::to_string(deviation.scenario.graph.nodes.size()) + " nodes, shrunk " + std::to_string(deviation.shrinks)
+    header += "// Counterexample (" + conformance::size_text(deviation.scenario) + ", shrunk " + std::to_string(deviation.shrinks)
         + " times):\n" + commented(conformance::to_display(deviation.scenario));
     header += "// The spec (pmconf's reference model) gives:\n" + commented(conformance::to_display(deviation.expected));
     header += "// " + iut.name + " gave:\n" + commented(conformance::to_display(deviation.observed));

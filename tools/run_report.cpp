@@ -29,7 +29,7 @@ std::string deviation_text(PropertyRun const& run, Deviation const& d, std::stri
     out << "Property: " << run.property->name << " — " << run.property->description << "\n";
     out << "Signature: " << d.signature << "\n";
     out << "First seen in case " << d.found_at_case << " of " << run.outcome.cases << " (" << d.occurrences
-        << " cases showed it); shrunk " << d.shrinks << " times to a counterexample of " << d.scenario.graph.nodes.size() << " nodes:\n"
+        << " cases showed it); shrunk " << d.shrinks << " times to a counterexample of " << conformance::size_text(d.scenario) << ":\n"
         << conformance::to_display(d.scenario) << "\n\n";
     out << "The spec (reference model) gives:\n" << conformance::to_display(d.expected) << "\n\n";
     out << iut.iut << " gave:\n" << conformance::to_display(d.observed) << "\n\n";
