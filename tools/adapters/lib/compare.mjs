@@ -7,6 +7,9 @@
 //   canonicalize(graph)                       -> the graph renumbered in canonical order
 //   compareObservations(expected, observed)   -> null, or the first difference
 //                                                {field, where, expected, observed, step}
+//                                                (operation sequences too: see
+//                                                compareOperationObservations)
+//   operationEventRows(expected, observed)    -> both Observations' events per target, for display
 //   differenceSignature(d), differenceSummary(d) as Difference::signature() / summary()
 //
 // Like lib/core.mjs this file has no static `import` and no top-level name that core.mjs or the
@@ -428,7 +431,12 @@ function cmpTransferables(o) {
 // allow, or null. Both are protocol v1 Observations; result graphs may be in any numbering.
 // `step` is the catalogue step responsible where the comparator knows it; the model's own
 // `thrown_at_step` is not part of the protocol, so steps that come from it are left empty.
-export function compareObservations(expected, observed) {
+//
+// Operation sequences ({outcomes, events}: mode operations) are compared by
+// compareOperationObservations (below); `scenario`, when given, names the operations.
+export function compareObservations(expected, observed, scenario) {
+    if (cmpIsPlainObject(expected) && Array.isArray(expected.outcomes))
+        return compareOperationObservations(expected, observed, scenario);
     const thrownAt = expected.thrownAtStep ?? '';
     const errorName = o => o.error?.name ?? '';
     if (expected.threw !== observed.threw) {
@@ -490,6 +498,129 @@ export function compareObservations(expected, observed) {
         return { field: 'getter-calls', where: '', expected: show(ca), observed: show(cb),
             step: 'html:structuredserializeinternal:26.4.1.1' };
     }
+    return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operation sequences (docs/protocol.md, "Operation sequences (messaging)"): the rules of
+// conformance/messaging.cpp's difference(). The outcomes are compared one by one, nothing
+// ignored; then the events per target, in order (the order across targets is the task sources'
+// to choose), targets in the C++ std::map order (ports by [label, index], then BroadcastChannels,
+// then clients). An event is its type, and for a message event its message and ports; `origin`
+// and `source` are the implementation's choices and not compared, and messageerror and close
+// events carry no message.
+
+function cmpSayOutcome(o) {
+    if (o.skipped)
+        return 'skipped';
+    return o.threw ? `threw ${o.error ?? ''}` : 'returned';
+}
+
+function cmpTargetOf(t) {
+    if (cmpIsPlainObject(t) && Array.isArray(t.port))
+        return { rank: 0, a: t.port[0], b: t.port[1], show: `port(${t.port[0]}.${t.port[1]})`, where: `port ${t.port[0]},${t.port[1]}` };
+    if (cmpIsPlainObject(t) && t.broadcast !== undefined)
+        return { rank: 1, a: t.broadcast, b: 0, show: `broadcast(${t.broadcast})`, where: `broadcast ${t.broadcast}` };
+    if (cmpIsPlainObject(t) && t.client !== undefined)
+        return { rank: 2, a: t.client, b: 0, show: `client(${t.client}).serviceWorker`, where: `client ${t.client}` };
+    throw new TypeError(`not an event target: ${JSON.stringify(t)}`);
+}
+
+const cmpPortsOf = e => (e.type === 'message' ? e.ports ?? [] : []);
+const cmpPortList = ports => ports.map(p => `port(${p[0]}.${p[1]})`).join(', ');
+
+// One event as the C++ to_string(ObservedEvent) shows it (origin and source left out).
+function cmpShowEvent(e) {
+    let s = `${e.type} at ${cmpTargetOf(e.target).show}`;
+    if (e.type === 'message')
+        s += ` (message ${e.message})`;
+    const ports = cmpPortsOf(e);
+    if (ports.length !== 0)
+        s += ` ports [${cmpPortList(ports)}]`;
+    return s;
+}
+
+function cmpSameEvent(a, b) {
+    if (a.type !== b.type)
+        return false;
+    if (a.type !== 'message')
+        return true;
+    const pa = cmpPortsOf(a);
+    const pb = cmpPortsOf(b);
+    return a.message === b.message && pa.length === pb.length && pa.every((p, i) => p[0] === pb[i][0] && p[1] === pb[i][1]);
+}
+
+// Events grouped by target, targets in order.
+function cmpEventsByTarget(o) {
+    const groups = new Map();
+    for (const e of o.events ?? []) {
+        const t = cmpTargetOf(e.target);
+        const key = `${t.rank}:${t.a}:${t.b}`;
+        if (!groups.has(key))
+            groups.set(key, { target: t, events: [] });
+        groups.get(key).events.push(e);
+    }
+    const order = (x, y) => x.target.rank - y.target.rank || x.target.a - y.target.a || x.target.b - y.target.b;
+    return new Map([...groups.entries()].sort(([, x], [, y]) => order(x, y)));
+}
+
+// For display (reproducers): the events of both Observations per target, targets in order, each
+// event as "message 4 ports [port(4.0)]", "close", ...
+export function operationEventRows(expected, observed) {
+    const short = e => `${e.type}${e.type === 'message' ? ` ${e.message}` : ''}${cmpPortsOf(e).length ? ` ports [${cmpPortList(cmpPortsOf(e))}]` : ''}`;
+    const want = cmpEventsByTarget(expected);
+    const got = cmpEventsByTarget(observed);
+    const keys = [...new Set([...want.keys(), ...got.keys()])];
+    const groupOf = key => want.get(key) ?? got.get(key);
+    const order = (x, y) => x.rank - y.rank || x.a - y.a || x.b - y.b;
+    keys.sort((x, y) => order(groupOf(x).target, groupOf(y).target));
+    return keys.map(key => ({
+        target: groupOf(key).target.show,
+        expected: (want.get(key)?.events ?? []).map(short),
+        observed: (got.get(key)?.events ?? []).map(short),
+    }));
+}
+
+// The first way `observed` differs from `expected` (the model's), or null. `where` is
+// "#i.op.spec->implementation" for an outcome and "kind ids.what" for the events at one target,
+// so that the signature (the part from the first '.') names the kind of difference without the
+// labels: `operation:.portPost.threw DataCloneError->returned`, `events:.close->none`.
+export function compareOperationObservations(expected, observed, scenario) {
+    const ea = expected.outcomes;
+    const oa = observed.outcomes ?? [];
+    if (ea.length !== oa.length)
+        return { field: 'outcomes', where: '', expected: `${ea.length} outcomes`, observed: `${oa.length} outcomes`, step: '' };
+    const opName = i => scenario?.operations?.[i]?.op ?? 'op';
+    for (let i = 0; i < ea.length; ++i) {
+        const e = cmpSayOutcome(ea[i]);
+        const o = cmpSayOutcome(oa[i]);
+        if (e !== o)
+            return { field: 'operation', where: `#${i}.${opName(i)}.${e}->${o}`, expected: e, observed: o, step: '' };
+    }
+    const want = cmpEventsByTarget(expected);
+    const got = cmpEventsByTarget(observed);
+    const differ = (target, what, e, o) => ({ field: 'events', where: `${target.where}.${what}`, expected: e, observed: o, step: '' });
+    for (const [key, { target, events }] of want) {
+        const theirs = got.get(key)?.events ?? [];
+        for (let k = 0; k < events.length; ++k) {
+            const e = events[k];
+            const spec = `event ${k + 1}: ${cmpShowEvent(e)}`;
+            if (k >= theirs.length)
+                return differ(target, `${e.type}->none`, spec, 'none');
+            const o = theirs[k];
+            if (cmpSameEvent(e, o))
+                continue;
+            const what = e.type !== o.type ? `${e.type}->${o.type}` : e.message !== o.message ? `${e.type}.message` : `${e.type}.ports`;
+            return differ(target, what, spec, cmpShowEvent(o));
+        }
+        if (theirs.length > events.length) {
+            const o = theirs[events.length];
+            return differ(target, `none->${o.type}`, `${events.length} events at ${target.show}`, `also ${cmpShowEvent(o)}`);
+        }
+    }
+    for (const [key, { target, events }] of got)
+        if (!want.has(key))
+            return differ(target, `none->${events[0].type}`, `no event at ${target.show}`, cmpShowEvent(events[0]));
     return null;
 }
 

@@ -1,7 +1,8 @@
 // pmconf IUT core: builds a Scenario's live values from their protocol v1 encoding
 // (docs/protocol.md), runs it on the implementation under test (structuredClone or MessageChannel
-// mode), encodes what happened as an Observation, and probes capabilities. Runs unchanged under
-// Node.js, Deno and Bun.
+// mode), encodes what happened as an Observation, and probes capabilities; or runs a sequence of
+// messaging operations (operations mode) and reports their outcomes and the events they caused.
+// Runs unchanged under Node.js, Deno and Bun.
 //
 // Used two ways: imported by pmconf-adapter.mjs (the protocol main), and inlined verbatim by
 // pmconf into standalone reproducer files (repro/template.mjs). Hence the rules for this file:
@@ -20,6 +21,10 @@
 //                                of a batch, in order, as if each ran alone (waits for messages
 //                                overlap; with reuseChannels, MessageChannels are pooled; see there)
 //   closeChannelPool()        closes the pooled MessageChannels
+//
+// A Scenario of mode `operations` (docs/protocol.md, "Operation sequences (messaging)") goes
+// through the same entry points; its Observation is {outcomes, events} (see "Operation
+// sequences" below).
 //
 // It never trusts the runtime's own deep-equality: every result node is read back with brand
 // checks on intrinsics captured when this file is evaluated, before any Scenario can touch them.
@@ -100,6 +105,7 @@ const I = {
     structuredClone: typeof G.structuredClone === 'function' ? G.structuredClone : undefined,
     MessageChannel: typeof G.MessageChannel === 'function' ? G.MessageChannel : undefined,
     MessagePort: typeof G.MessagePort === 'function' ? G.MessagePort : undefined,
+    BroadcastChannel: typeof G.BroadcastChannel === 'function' ? G.BroadcastChannel : undefined,
     DOMException: typeof G.DOMException === 'function' ? G.DOMException : undefined,
     ImageBitmap: typeof G.ImageBitmap === 'function' ? G.ImageBitmap : undefined,
     createImageBitmap: typeof G.createImageBitmap === 'function' ? G.createImageBitmap : undefined,
@@ -167,6 +173,9 @@ const I = {
     bitmapClose: G.ImageBitmap ? methodOf(G.ImageBitmap.prototype, 'close') : undefined,
     setTimeout: G.setTimeout,
     clearTimeout: G.clearTimeout,
+    setImmediate: typeof G.setImmediate === 'function' ? G.setImmediate : undefined,
+    performance: G.performance,
+    performanceNow: G.performance && typeof G.performance.now === 'function' ? G.performance.now : undefined,
     errorPrototypes: errorNames.map(n => [n, G[n].prototype]),
     otherErrorPrototypes: [
         ['AggregateError', G.AggregateError], ['SuppressedError', G.SuppressedError],
@@ -724,6 +733,8 @@ function mayPolluteObjectPrototype(nodes) {
 export function parseScenario(j, where) {
     if (!isObj(j))
         fail(`${where}not an object`);
+    if (field(j, 'mode', undefined) === 'operations')
+        return parseOperationSequence(j, where);
     const graph = field(j, 'graph', undefined);
     if (!isObj(graph))
         fail(`${where}graph: not an object`);
@@ -1869,6 +1880,8 @@ function cleanUp(run) {
 
 // Runs one Scenario by itself, as the only thing going on.
 async function runAlone(sc, where) {
+    if (sc.mode === 'operations')
+        return runOperationSequence(sc, where);
     const run = newRun(sc, where);
     guarded = sc.pollutes;
     try {
@@ -1973,6 +1986,429 @@ export async function runParsedScenario(sc, where = '') {
 
 
 // ---------------------------------------------------------------------------------------------
+// Operation sequences (mode `operations`): messaging operations run in order, as a script would
+// run them (docs/protocol.md, "Operation sequences (messaging)"); pmconf compares what happened
+// with its reference model (model/html/web_messaging/messaging.cpp).
+//
+// * A runtime is one agent, `windowA` (its one thread). An operation in another agent, or on a
+//   service worker client, fails the batch with an AdapterError: pmconf sends them only to IUTs
+//   that announce `messaging-agents` / `service-worker-clients`.
+// * Names, as the model gives them: [L, 0] and [L, 1] are port1 and port2 of the channel op L
+//   made; [L, i] is the i-th port of the `ports` of the message event that delivered the message
+//   op L posted (named when that event is dispatched); a BroadcastChannel is named by the op that
+//   made it. An op that names a port or channel the run does not have (never made, not received
+//   yet) is not run: its outcome is `skipped`. A port that was transferred or closed is still an
+//   object the script holds, so it keeps its name: using it again is up to the implementation.
+// * Every port made or received and every BroadcastChannel made is watched from that moment with
+//   addEventListener for message, messageerror and close (listening does not enable a port's
+//   queue in the spec; where a runtime's does, that is what it reports), and the events are
+//   recorded in dispatch order.
+// * A run's listeners record only until the run is finished: every port and channel it made or
+//   received is then closed, and whatever a runtime still dispatches to them (the close events of
+//   that very clean-up, a message queued on a closed port) is dropped, any port such an event
+//   carries closed at once; the next Scenario begins a few turns later (afterClosing), when the
+//   runtime has finished closing them. Nothing of one run reaches the next.
+
+const agentNames = ['windowA', 'windowB', 'windowOtherSite', 'serviceWorker'];
+const clientCount = 3;
+const maxLabel = 2 ** 32 - 1; // labels and port indices are the model's uint32
+
+// The fields of each op besides `op` and `label`, all required (docs/protocol.md's table).
+const operationFields = {
+    newChannel: ['agent'],
+    portPost: ['port', 'transfer', 'overload', 'message'],
+    portStart: ['port'],
+    portSetOnmessage: ['port'],
+    portAddListener: ['port'],
+    portClose: ['port'],
+    newBroadcastChannel: ['agent', 'name'],
+    broadcastPost: ['channel', 'message'],
+    broadcastClose: ['channel'],
+    clientPost: ['client', 'transfer', 'overload', 'message'],
+    clientGone: ['client'],
+    containerStartMessages: ['client'],
+    containerSetOnmessage: ['client'],
+    containerAddListener: ['client'],
+    documentParsed: ['client'],
+    runEventLoops: [],
+};
+
+class ParsedOperation {
+    constructor(op, label) {
+        this.op = op;
+        this.label = label;
+        this.agent = undefined;     // newChannel, newBroadcastChannel
+        this.port = undefined;      // port*: a PortName
+        this.transfer = undefined;  // portPost, clientPost: PortNames
+        this.sequence = false;      // portPost, clientPost: the (message, transfer) overload
+        this.message = undefined;   // { sharedArrayBuffer, symbol }
+        this.channel = undefined;   // broadcastPost, broadcastClose: a label
+        this.name = undefined;      // newBroadcastChannel: the channel name
+        this.client = undefined;    // client and container ops
+    }
+}
+
+// [label, index] -> { label, index, key }
+function parsePortName(j, what) {
+    if (!I.isArray(j) || j.length !== 2 || !j.every(x => Number.isSafeInteger(x) && x >= 0 && x <= maxLabel))
+        fail(`${what}: expected a port [label, index] of two integers in [0, 2^32 - 1], got ${JSON.stringify(j)}`);
+    return { label: j[0], index: j[1], key: `${j[0]}.${j[1]}` };
+}
+
+function labelField(j, k, what) {
+    const v = j[k];
+    if (!Number.isSafeInteger(v) || v < 0 || v > maxLabel)
+        fail(`${what}.${k}: expected an integer in [0, 2^32 - 1], got ${JSON.stringify(v)}`);
+    return v;
+}
+
+function parseOperation(j, what) {
+    if (!isObj(j))
+        fail(`${what}: not an object`);
+    const op = field(j, 'op', undefined);
+    if (typeof op !== 'string' || !hasOwn(operationFields, op))
+        fail(`${what}: unknown op ${JSON.stringify(op)}`);
+    const named = `${what} (${op})`;
+    const missing = ['label', ...operationFields[op]].find(k => !hasOwn(j, k));
+    if (missing !== undefined)
+        fail(`${named}: no ${missing}`);
+    const parsed = new ParsedOperation(op, labelField(j, 'label', named));
+    for (const k of operationFields[op]) {
+        const v = j[k];
+        switch (k) {
+        case 'agent':
+            if (!agentNames.includes(v))
+                fail(`${named}.agent: expected one of ${agentNames.join(', ')}, got ${JSON.stringify(v)}`);
+            parsed.agent = v;
+            break;
+        case 'port':
+            parsed.port = parsePortName(v, `${named}.port`);
+            break;
+        case 'transfer':
+            if (!I.isArray(v))
+                fail(`${named}.transfer: expected an array of ports, got ${JSON.stringify(v)}`);
+            parsed.transfer = v.map((p, t) => parsePortName(p, `${named}.transfer[${t}]`));
+            break;
+        case 'overload':
+            if (v !== 'options' && v !== 'sequence')
+                fail(`${named}.overload: expected "options" or "sequence", got ${JSON.stringify(v)}`);
+            parsed.sequence = v === 'sequence';
+            break;
+        case 'message':
+            if (!isObj(v))
+                fail(`${named}.message: expected an object, got ${JSON.stringify(v)}`);
+            parsed.message = {
+                sharedArrayBuffer: boolField(v, 'sharedArrayBuffer', false, `${named}.message`),
+                symbol: boolField(v, 'symbol', false, `${named}.message`),
+            };
+            break;
+        case 'channel':
+            parsed.channel = labelField(j, k, named);
+            break;
+        case 'name':
+            if (typeof v !== 'string')
+                fail(`${named}.name: expected a string, got ${JSON.stringify(v)}`);
+            parsed.name = v;
+            break;
+        case 'client':
+            if (!Number.isSafeInteger(v) || v < 0 || v >= clientCount)
+                fail(`${named}.client: expected 0, 1 or 2, got ${JSON.stringify(v)}`);
+            parsed.client = v;
+            break;
+        default:
+            break;
+        }
+    }
+    return parsed;
+}
+
+// An operation sequence needs no graph and always runs alone (its waits are event-loop turns of
+// the whole process). `nodes` is empty for the code that looks at every Scenario's nodes.
+function parseOperationSequence(j, where) {
+    const operationsJ = field(j, 'operations', undefined);
+    if (!I.isArray(operationsJ))
+        fail(`${where}operations: not an array`);
+    const operations = [];
+    const labelAt = new Map();
+    for (let i = 0; i < operationsJ.length; ++i) {
+        const op = parseOperation(operationsJ[i], `${where}operation ${i}`);
+        if (labelAt.has(op.label))
+            fail(`${where}operation ${i} (${op.op}): label ${op.label} is already operation ${labelAt.get(op.label)}'s`);
+        labelAt.set(op.label, i);
+        operations.push(op);
+    }
+    return { mode: 'operations', operations, nodes: noList, pollutes: false, alone: true };
+}
+
+// What this runtime cannot run fails the batch before any operation runs.
+function checkRunnable(sc, where) {
+    if (!nativeImpl)
+        fail(`${where}mode operations is not supported by ${implementation} (a structuredClone polyfill)`);
+    for (let i = 0; i < sc.operations.length; ++i) {
+        const op = sc.operations[i];
+        const named = `${where}operation ${i} (${op.op})`;
+        if (op.client !== undefined)
+            fail(`${named}: ${runtime} has no service worker clients (pmconf sends client operations only to IUTs announcing service-worker-clients)`);
+        if (op.agent !== undefined && op.agent !== 'windowA')
+            fail(`${named}: agent ${op.agent}: ${runtime} has one agent, windowA (pmconf sends other agents only to IUTs announcing messaging-agents)`);
+        if (op.op === 'newChannel' && !I.MessageChannel)
+            fail(`${named}: ${runtime} has no MessageChannel`);
+        if (op.op === 'newBroadcastChannel' && !I.BroadcastChannel)
+            fail(`${named}: ${runtime} has no BroadcastChannel`);
+        if (op.message !== undefined && op.message.sharedArrayBuffer && !I.SharedArrayBuffer)
+            fail(`${named}: ${runtime} has no SharedArrayBuffer`);
+    }
+}
+
+class OperationRun {
+    constructor(where) {
+        this.where = where;
+        this.outcomes = [];
+        this.events = [];
+        this.ports = new Map();      // "L.i" -> the MessagePort of that name (the first one)
+        this.watched = new Set();    // the ports and channels watched
+        this.channels = new Map();   // label -> the BroadcastChannel that op made
+        this.closers = [];           // every port and channel made or received, to close at the end
+        this.finished = false;
+        this.failure = undefined;    // what a listener found that the protocol cannot say
+        this.waitedMs = 0;           // all runEventLoops waits so far
+    }
+}
+
+const watchedTypes = ['message', 'messageerror', 'close'];
+
+function closeQuietly(x) {
+    try {
+        x.close();
+    } catch { /* already closed, or not closable */ }
+}
+
+function watch(run, object, target) {
+    if (run.watched.has(object))
+        return;
+    run.watched.add(object);
+    append(run.closers, object);
+    for (const type of watchedTypes)
+        object.addEventListener(type, e => recordEvent(run, target, type, e));
+}
+
+// A port made (newChannel) or received (a message event's ports): named and watched at once.
+function namePort(run, port, label, index) {
+    const key = `${label}.${index}`;
+    if (!run.ports.has(key))
+        run.ports.set(key, port);
+    watch(run, port, { port: [label, index] });
+}
+
+function eventPorts(e) {
+    const ports = e.ports;
+    return ports !== null && typeof ports === 'object' && typeof ports.length === 'number' ? ports : noList;
+}
+
+function recordEvent(run, target, type, e) {
+    const ports = type === 'message' ? eventPorts(e) : noList;
+    if (run.finished) {
+        for (let i = 0; i < ports.length; ++i)
+            closeQuietly(ports[i]);
+        return;
+    }
+    const event = { target, type, message: undefined, ports: undefined, origin: undefined };
+    if (type === 'message') {
+        // The message: [label], maybe followed by a SharedArrayBuffer and a Symbol.
+        const data = e.data;
+        const label = I.isArray(data) && data.length !== 0 ? data[0] : undefined;
+        if (!Number.isSafeInteger(label) || label < 0 || label > maxLabel) {
+            if (run.failure === undefined)
+                run.failure = `${run.where}a message event at ${JSON.stringify(target)} whose data is not [label, ...]`;
+            for (let i = 0; i < ports.length; ++i)
+                closeQuietly(ports[i]);
+            return;
+        }
+        event.message = label;
+        event.ports = [];
+        for (let i = 0; i < ports.length; ++i) {
+            append(event.ports, [label, i]);
+            namePort(run, ports[i], label, i);
+        }
+    }
+    // Where a runtime gives an origin (BroadcastChannel), it is reported; pmconf does not compare it.
+    if (type !== 'close' && typeof e.origin === 'string' && e.origin !== '')
+        event.origin = e.origin;
+    append(run.events, event);
+}
+
+// The message of op L: [L], then a 4-byte SharedArrayBuffer of L mod 256, then Symbol("s").
+function makeMessage(op) {
+    const m = [op.label];
+    if (op.message.sharedArrayBuffer) {
+        const sab = new I.SharedArrayBuffer(4);
+        new Uint8Array(sab).fill(op.label % 256);
+        append(m, sab);
+    }
+    if (op.message.symbol)
+        append(m, I.Symbol('s'));
+    return m;
+}
+
+const returnedOutcome = () => ({ threw: undefined, error: undefined, skipped: undefined });
+const skippedOutcome = () => ({ threw: undefined, error: undefined, skipped: true });
+const noErrors = { thrown: noList };
+
+function attempt(f) {
+    try {
+        f();
+        return returnedOutcome();
+    } catch (e) {
+        return { threw: true, error: classifyThrow(e, noErrors).error.name, skipped: undefined };
+    }
+}
+
+// Runs one operation other than runEventLoops: synchronous, as a script's call is.
+function runOperation(run, op) {
+    const port = op.port === undefined ? undefined : run.ports.get(op.port.key);
+    if (op.port !== undefined && port === undefined)
+        return skippedOutcome();
+    switch (op.op) {
+    case 'newChannel':
+        return attempt(() => {
+            const ch = new I.MessageChannel();
+            namePort(run, ch.port1, op.label, 0);
+            namePort(run, ch.port2, op.label, 1);
+        });
+    case 'portPost': {
+        const transfer = [];
+        for (const name of op.transfer) {
+            const p = run.ports.get(name.key);
+            if (p === undefined)
+                return skippedOutcome();
+            append(transfer, p);
+        }
+        const message = makeMessage(op);
+        return attempt(() => (op.sequence ? port.postMessage(message, transfer) : port.postMessage(message, { transfer })));
+    }
+    case 'portStart':
+        return attempt(() => port.start());
+    case 'portSetOnmessage':
+        // The handler does nothing: the events are recorded by the listeners watch() added.
+        return attempt(() => { port.onmessage = () => {}; });
+    case 'portAddListener':
+        return attempt(() => port.addEventListener('message', () => {}));
+    case 'portClose':
+        return attempt(() => port.close());
+    case 'newBroadcastChannel':
+        return attempt(() => {
+            const channel = new I.BroadcastChannel(op.name);
+            run.channels.set(op.label, channel);
+            watch(run, channel, { broadcast: op.label });
+        });
+    case 'broadcastPost':
+    case 'broadcastClose': {
+        const channel = run.channels.get(op.channel);
+        if (channel === undefined)
+            return skippedOutcome();
+        if (op.op === 'broadcastClose')
+            return attempt(() => channel.close());
+        const message = makeMessage(op);
+        return attempt(() => channel.postMessage(message));
+    }
+    default:
+        return fail(`${run.where}operation ${op.op} cannot run here`); // checkRunnable let it through
+    }
+}
+
+// runEventLoops: "let every agent run its tasks until none is left to run". A script cannot see
+// the runtime's queues, so the adapter lets the event loop turn (setImmediate where the runtime
+// has it: one pass of the loop, I/O and the other threads' messages included; else setTimeout 0)
+// until it is quiet: no new event for settleQuietTurns turns in a row, and at least settleMinMs
+// since it began. Bounded: settleMaxMs for one runEventLoops, settleBudgetMs for all of a
+// Scenario's (past the budget, a runEventLoops turns the loop settleQuietTurns times and no more).
+//
+// Measured (README.md, "Operation sequences"; node 20.20, deno 2.9.6, bun 1.4.5): once the
+// capability probes have made a first channel of each kind, a post is delivered in the first or
+// second turn (300 posts each, MessagePort and BroadcastChannel alike), the slowest in 9 ms
+// (Node.js, BroadcastChannel: one slow turn, not many). On 600 random sequences per runtime
+// (about 3 runEventLoops each) every event came within 3 turns of its runEventLoops' start
+// (node; deno and bun: 1), at most 7.4 ms after it, and these settings gave the same
+// Observations as a 200 ms wait at every runEventLoops; so did 400 more with the three
+// runtimes running at once on 2 cores (at most 13 ms, still within 3 turns). Hence 4 quiet
+// turns, one more than was ever needed, and 5 ms as a floor in case a delivery is not bound to
+// turns (none measured was). A runEventLoops with nothing to deliver costs those 5 ms. The
+// budget keeps a sequence of hundreds of runEventLoops near 1 s, inside pmconf's batch timeout
+// (2 s + 0.1 s a Scenario) for a batch of one.
+const settleQuietTurns = 4;
+const settleMinMs = 5;
+const settleMaxMs = 500;
+const settleBudgetMs = 1000;
+
+const nowMs = () => (I.performanceNow ? call(I.performanceNow, I.performance) : Date.now());
+const nextTurn = () => new Promise(resolve => {
+    if (I.setImmediate)
+        call(I.setImmediate, G, resolve);
+    else
+        call(I.setTimeout, G, resolve, 0);
+});
+
+async function runEventLoops(run) {
+    const started = nowMs();
+    const limitMs = Math.max(0, Math.min(settleMaxMs, settleBudgetMs - run.waitedMs));
+    const minMs = Math.min(settleMinMs, limitMs);
+    let seen = run.events.length;
+    for (let turns = 1, quiet = 0; ; ++turns) {
+        await nextTurn();
+        if (run.events.length !== seen) {
+            seen = run.events.length;
+            quiet = 0;
+        } else {
+            ++quiet;
+        }
+        const elapsed = nowMs() - started;
+        if (quiet >= settleQuietTurns && elapsed >= minMs)
+            break;
+        if (elapsed >= limitMs && turns >= settleQuietTurns)
+            break;
+    }
+    run.waitedMs += nowMs() - started;
+    return returnedOutcome();
+}
+
+// A few turns of the event loop, for a runtime's own asynchronous clean-up after channels are
+// closed. Deno ends its BroadcastChannel receive loop a turn after the last channel is closed; a
+// channel made before that is broken (its postMessage throws "TypeError: expected i32" once the
+// loop has ended), so the next Scenario (or the first, after the capability probe) must not
+// begin in the same turn as the clean-up. One turn is enough there; settleQuietTurns are taken.
+async function afterClosing() {
+    for (let i = 0; i < settleQuietTurns; ++i)
+        await nextTurn();
+}
+
+// After a run, whatever happened: its listeners stop recording, its ports and channels closed,
+// and the runtime given the turns to finish closing them.
+async function finishOperationRun(run) {
+    run.finished = true;
+    for (const x of run.closers)
+        closeQuietly(x);
+    await afterClosing();
+}
+
+// Runs an operation sequence; its Observation is {outcomes, events} (see the protocol).
+async function runOperationSequence(sc, where) {
+    checkRunnable(sc, where);
+    const run = new OperationRun(where);
+    try {
+        for (const op of sc.operations) {
+            append(run.outcomes, op.op === 'runEventLoops' ? await runEventLoops(run) : runOperation(run, op));
+            if (run.failure !== undefined)
+                fail(run.failure);
+        }
+        if (run.failure !== undefined)
+            fail(run.failure);
+        return { outcomes: run.outcomes, events: run.events };
+    } finally {
+        await finishOperationRun(run);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Capabilities, probed.
 
 function tryOr(f, fallback) {
@@ -1980,6 +2416,32 @@ function tryOr(f, fallback) {
         return f();
     } catch {
         return fallback;
+    }
+}
+
+async function probeBroadcastChannel() {
+    const name = `pmconf-probe-${nowMs()}-${Math.random()}`;
+    const channels = [];
+    let timer;
+    try {
+        const a = new I.BroadcastChannel(name);
+        append(channels, a);
+        const b = new I.BroadcastChannel(name);
+        append(channels, b);
+        const arrived = new Promise(resolve => {
+            b.onmessage = e => resolve(I.isArray(e.data) && e.data[0] === 1);
+            timer = call(I.setTimeout, G, () => resolve(false), portProbeTimeoutMs);
+        });
+        a.postMessage([1]);
+        return await arrived;
+    } catch {
+        return false;
+    } finally {
+        if (timer !== undefined)
+            call(I.clearTimeout, G, timer);
+        for (const c of channels)
+            closeQuietly(c);
+        await afterClosing();
     }
 }
 
@@ -2006,6 +2468,11 @@ export async function probeCapabilities() {
                 p.close();
         }
     }
+    // Operation sequences: ports that post and receive (the probe above; only a native IUT: a
+    // polyfill is a structuredClone, not a messaging implementation), and a BroadcastChannel
+    // that delivers to another of the same name in this thread.
+    probes['message-ports'] = nativeImpl && probes['message-channel'];
+    probes['broadcast-channel'] = nativeImpl && !!I.BroadcastChannel && await probeBroadcastChannel();
     // A SharedArrayBuffer counts only if cloning one works: a throw here means the realm is not
     // cross-origin isolated, a setting of the realm rather than a deviation.
     probes['shared-array-buffer'] = !!I.SharedArrayBuffer && tryOr(() => isSharedArrayBuffer(clone(new I.SharedArrayBuffer(1), { transfer: [] })), false);

@@ -37,6 +37,8 @@ async function reproExit(status, text) {
 }
 
 function reproDescribeOutcome(o) {
+    if (Array.isArray(o.outcomes))
+        return `${o.outcomes.length} outcomes, ${(o.events ?? []).length} events`;
     if (!o.threw)
         return 'a returned value';
     const e = o.error ?? {};
@@ -60,6 +62,49 @@ function reproShow(o) {
     return out;
 }
 
+// An operation of a sequence, as the reference model's to_string(Operation) shows it.
+function reproShowOperation(op) {
+    const port = p => `port(${p[0]}.${p[1]})`;
+    const message = `[${op.label}]${op.message?.sharedArrayBuffer ? '+SharedArrayBuffer' : ''}${op.message?.symbol ? '+Symbol' : ''}`;
+    const transfer = (op.transfer ?? []).map(port).join(', ');
+    const args = op.overload === 'sequence' ? `${message}, [${transfer}]` : message + (transfer ? `, {transfer: [${transfer}]}` : '');
+    const agent = op.agent !== undefined && op.agent !== 'windowA' ? `in ${op.agent}: ` : '';
+    switch (op.op) {
+    case 'newChannel': return `${agent}new MessageChannel() -> port(${op.label}.0), port(${op.label}.1)`;
+    case 'portPost': return `${port(op.port)}.postMessage(${args})`;
+    case 'portStart': return `${port(op.port)}.start()`;
+    case 'portSetOnmessage': return `${port(op.port)}.onmessage = f`;
+    case 'portAddListener': return `${port(op.port)}.addEventListener('message', f)`;
+    case 'portClose': return `${port(op.port)}.close()`;
+    case 'newBroadcastChannel': return `${agent}broadcast(${op.label}) = new BroadcastChannel(${JSON.stringify(op.name)})`;
+    case 'broadcastPost': return `broadcast(${op.channel}).postMessage(${message})`;
+    case 'broadcastClose': return `broadcast(${op.channel}).close()`;
+    case 'runEventLoops': return 'run the event loops';
+    default: return `${op.op} ${JSON.stringify(op)}`;
+    }
+}
+
+// An operation sequence: each operation with what the spec requires next to what happened, then
+// the events per target.
+function reproShowOperations(expected, observed, who) {
+    const say = o => (o === undefined ? '-' : o.skipped ? 'skipped' : o.threw ? `threw ${o.error}` : 'returned');
+    const ops = (SCENARIO.operations ?? []).map(op => `#${op.label} ${reproShowOperation(op)}`);
+    const width = Math.max(0, ...ops.map(s => s.length));
+    const out = [`Operations (the spec requires | ${who} gave):`];
+    ops.forEach((s, i) => {
+        const e = say(expected.outcomes[i]);
+        const o = say(observed.outcomes?.[i]);
+        out.push(`  ${s.padEnd(width)}  ${e} | ${o}${e === o ? '' : '   <- differs'}`);
+    });
+    out.push(`Events at each target, in order (the spec requires | ${who} gave):`);
+    for (const row of operationEventRows(expected, observed)) {
+        const e = row.expected.join(', ') || 'none';
+        const o = row.observed.join(', ') || 'none';
+        out.push(`  ${row.target}: ${e} | ${o}${e === o ? '' : '   <- differs'}`);
+    }
+    return out;
+}
+
 async function reproMain() {
     const watchdog = setTimeout(() => {
         reproExit(reproExitStatus.couldNotRun, `pmconf reproducer: no answer within ${reproWatchdogMs / 1000} s\n`);
@@ -79,7 +124,8 @@ async function reproMain() {
         return;
     }
     clearTimeout(watchdog);
-    const difference = compareObservations(EXPECTED, observation);
+    const difference = compareObservations(EXPECTED, observation, SCENARIO);
+    const sequence = Array.isArray(EXPECTED.outcomes);
     const lines = [`pmconf reproducer for ${SIGNATURE}`, `Ran on: ${who}`];
     if (difference) {
         // For an outcome or an error name, `where` only repeats what the lines below say.
@@ -97,11 +143,15 @@ async function reproMain() {
             lines.push(`Spec step: ${step}`);
         if (now !== SIGNATURE && !sameBase)
             lines.push(`Note: the difference now has the signature ${now}`);
-        lines.push('What the spec requires (the reference model\'s Observation):', ...reproShow(EXPECTED));
+        if (!sequence)
+            lines.push('What the spec requires (the reference model\'s Observation):', ...reproShow(EXPECTED));
     } else {
         lines.push(`Conforms: ${who} gave what the spec requires (${reproDescribeOutcome(EXPECTED)}).`);
     }
-    lines.push(`What ${who} gave:`, ...reproShow(observation));
+    if (sequence)
+        lines.push(...reproShowOperations(EXPECTED, observation, who));
+    else
+        lines.push(`What ${who} gave:`, ...reproShow(observation));
     lines.push(`PMCONF-OBSERVATION ${JSON.stringify(observation)}`);
     await reproExit(difference ? reproExitStatus.deviates : reproExitStatus.conforms, `${lines.join('\n')}\n`);
 }

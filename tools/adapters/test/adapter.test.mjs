@@ -3,78 +3,10 @@
 // when their packages are there. Each implementation runs in one adapter process that answers
 // every request of its test, so the whole file takes a few seconds.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import readline from 'node:readline';
 import { describe, test, before, after } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const adapterDir = fileURLToPath(new URL('..', import.meta.url));
-const adapter = `${adapterDir}pmconf-adapter.mjs`;
-const bin = name => `${adapterDir}node_modules/.bin/${name}`;
-const hasPackage = name => existsSync(`${adapterDir}node_modules/${name}/package.json`);
-
-const runtimes = [
-    { name: 'node', argv: [process.execPath, adapter] },
-    { name: 'deno', argv: [bin('deno'), 'run', '--no-prompt', '--no-lock', adapter], available: existsSync(bin('deno')) },
-    { name: 'bun', argv: [bin('bun'), adapter], available: existsSync(bin('bun')) },
-];
-
-// One adapter process; request() resolves with the reply line that answers it (replies come in
-// request order).
-class Adapter {
-    constructor(argv) {
-        this.proc = spawn(argv[0], argv.slice(1), { cwd: here, stdio: ['pipe', 'pipe', 'pipe'] });
-        this.stderr = '';
-        this.proc.stderr.on('data', d => { this.stderr += d; });
-        this.lines = [];
-        this.waiters = [];
-        this.exited = new Promise(resolve => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
-        readline.createInterface({ input: this.proc.stdout }).on('line', l => {
-            const w = this.waiters.shift();
-            if (w)
-                w(l);
-            else
-                this.lines.push(l);
-        });
-    }
-
-    async line() {
-        const l = this.lines.length ? this.lines.shift() : await new Promise((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`no reply within 10 s; stderr: ${this.stderr}`)), 10000);
-            this.waiters.push(x => { clearTimeout(timer); resolve(x); });
-        });
-        return JSON.parse(l);
-    }
-
-    send(text) {
-        this.proc.stdin.write(text + '\n');
-        return this.line();
-    }
-
-    request(message) { return this.send(JSON.stringify(message)); }
-
-    async run(...scenarios) {
-        const id = ++Adapter.id;
-        const reply = await this.request({ pmconf: 'run', id, scenarios });
-        assert.equal(reply.id, id);
-        assert.equal(reply.pmconf, 'observations', JSON.stringify(reply));
-        assert.equal(reply.observations.length, scenarios.length);
-        return reply.observations;
-    }
-
-    async one(scenario) { return (await this.run(scenario))[0]; }
-
-    async close() {
-        if (this.proc.exitCode === null && !this.proc.killed) {
-            this.proc.stdin.write('{"pmconf":"bye"}\n');
-            this.proc.stdin.end();
-        }
-        return this.exited;
-    }
-}
-Adapter.id = 0;
+import { Adapter, adapter, adapterDir, bin, hasPackage, runtimes } from './adapter_process.mjs';
 
 const scenario = (nodes, { root = { ref: 0 }, transfer = [], mode = 'structuredClone' } = {}) => ({ graph: { root, nodes }, transfer, mode });
 const num = v => ({ t: 'number', v });
@@ -105,7 +37,7 @@ for (const rt of runtimes) {
                 assert.equal(hello.version, process.version);
             else
                 assert.match(hello.version, /^\d+\.\d+\.\d+/);
-            for (const c of ['structured-clone', 'message-channel', 'message-port', 'resizable-array-buffer', 'weak-ref'])
+            for (const c of ['structured-clone', 'message-channel', 'message-port', 'resizable-array-buffer', 'weak-ref', 'message-ports', 'broadcast-channel'])
                 assert.ok(hello.capabilities.includes(c), `${c} in ${hello.capabilities}`);
             assert.equal(hello.capabilities.includes('float16array'), rt.name === 'node' ? typeof globalThis.Float16Array === 'function' : hello.capabilities.includes('float16array'));
             if (rt.name !== 'deno')
@@ -321,6 +253,9 @@ describe('polyfills under node', () => {
                 assert.ok(hello.capabilities.includes('structured-clone'));
                 assert.ok(!hello.capabilities.includes('message-channel'));
                 assert.ok(!hello.capabilities.includes('message-port'));
+                // Operation sequences are messaging, not structuredClone: never a polyfill's.
+                assert.ok(!hello.capabilities.includes('message-ports'));
+                assert.ok(!hello.capabilities.includes('broadcast-channel'));
                 const o = await a.one(plainObject);
                 assert.equal(o.threw, false);
                 assert.equal(o.result.nodes.length, 2);

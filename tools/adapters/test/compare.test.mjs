@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { canonicalize, compareObservations, differenceSignature, differenceSummary } from '../lib/compare.mjs';
+import {
+    canonicalize, compareObservations, compareOperationObservations, differenceSignature, differenceSummary, operationEventRows,
+} from '../lib/compare.mjs';
 
 const num = v => ({ t: 'number', v });
 const returned = (nodes, { root = { ref: 0 }, transferables = [], getterCalls = [] } = {}) =>
@@ -214,5 +216,86 @@ describe('compareObservations', () => {
         assert.deepEqual(compareObservations(returned([], { root: num('NaN') }), returned([], { root: num('NaN') })), null);
         assert.deepEqual(compareObservations(returned([], { root: { t: 'undefined' } }), returned([], { root: null })),
             { field: 'result', where: 'root', expected: 'undefined', observed: 'null', step: '' });
+    });
+});
+
+// Operation sequences: the rules of conformance/messaging.cpp's difference(), with `origin` and
+// `source` (the implementation's choices) and a messageerror's or close's `message` ignored.
+describe('compareObservations on operation sequences', () => {
+    const port = (l, i) => ({ port: [l, i] });
+    const msg = (target, message, ports = []) => ({ target, type: 'message', message, ports });
+    const closeAt = target => ({ target, type: 'close' });
+    const expected = {
+        outcomes: [{}, {}, { threw: true, error: 'DataCloneError' }, { skipped: true }, {}],
+        events: [
+            msg(port(0, 1), 2, [[2, 0]]),
+            { ...msg({ broadcast: 5 }, 6), origin: 'https://a.example' },
+            closeAt(port(0, 0)),
+            msg(port(0, 1), 4),
+            { target: port(2, 0), type: 'messageerror', message: 3 },
+        ],
+    };
+    const scenario = { mode: 'operations', operations: ['newChannel', 'portPost', 'portPost', 'portStart', 'runEventLoops'].map((op, label) => ({ op, label })) };
+
+    test('equal per target, whatever the order across targets; origin, source and a messageerror\'s message ignored', () => {
+        const observed = {
+            outcomes: expected.outcomes.map(o => ({ ...o })),
+            events: [
+                closeAt(port(0, 0)),
+                { target: port(2, 0), type: 'messageerror', origin: '' },
+                { ...msg({ broadcast: 5 }, 6), origin: 'http://127.0.0.1', source: null },
+                msg(port(0, 1), 2, [[2, 0]]),
+                msg(port(0, 1), 4),
+            ],
+        };
+        assert.equal(compareObservations(expected, observed), null);
+        assert.equal(compareOperationObservations(expected, observed), null);
+        // Absent ports are no ports.
+        const noPorts = { ...observed, events: observed.events.map(e => (e.type === 'message' && e.ports.length === 0 ? { ...e, ports: undefined } : e)) };
+        assert.equal(compareObservations(expected, noPorts), null);
+    });
+
+    test('outcomes are compared one by one, nothing ignored', () => {
+        const with3 = o => ({ outcomes: expected.outcomes.map((x, i) => (i === 3 ? o : x)), events: expected.events });
+        const d = compareObservations(expected, with3({}), scenario);
+        assert.deepEqual(d, { field: 'operation', where: '#3.portStart.skipped->returned', expected: 'skipped', observed: 'returned', step: '' });
+        assert.equal(differenceSignature(d), 'operation:.portStart.skipped->returned');
+        assert.equal(differenceSummary(d), 'operation at #3.portStart.skipped->returned: the spec gives skipped, the implementation gave returned');
+        const error = compareObservations(expected, { ...expected, outcomes: expected.outcomes.map((x, i) => (i === 2 ? { threw: true, error: 'TypeError' } : x)) });
+        assert.deepEqual([error.where, error.expected, error.observed], ['#2.op.threw DataCloneError->threw TypeError', 'threw DataCloneError', 'threw TypeError']);
+        assert.deepEqual(compareObservations(expected, { ...expected, outcomes: expected.outcomes.slice(1) }),
+            { field: 'outcomes', where: '', expected: '5 outcomes', observed: '4 outcomes', step: '' });
+    });
+
+    test('events: the first target (ports by [label, index], then channels) whose events differ', () => {
+        const without = (k, extra = []) => ({ outcomes: expected.outcomes, events: [...expected.events.filter((_, i) => i !== k), ...extra] });
+        // port(0.0) comes before port(0.1) and broadcast(5).
+        const missing = compareObservations(expected, { outcomes: expected.outcomes, events: [] });
+        assert.deepEqual(missing, { field: 'events', where: 'port 0,0.close->none', expected: 'event 1: close at port(0.0)', observed: 'none', step: '' });
+        assert.equal(differenceSignature(missing), 'events:.close->none');
+        const second = compareObservations(expected, without(3));
+        assert.deepEqual([second.where, second.expected], ['port 0,1.message->none', 'event 2: message at port(0.1) (message 4)']);
+        const ports = compareObservations(expected, without(0, [msg(port(0, 1), 2)]));
+        assert.deepEqual([ports.where, ports.observed], ['port 0,1.message.message', 'message at port(0.1) (message 4)']);
+        const reordered = compareObservations(expected, { ...expected, events: [expected.events[3], ...expected.events.filter((_, i) => i !== 3)] });
+        assert.equal(reordered.where, 'port 0,1.message.message');
+        const portsDiffer = compareObservations(expected, { ...expected, events: [msg(port(0, 1), 2, [[2, 1]]), ...expected.events.slice(1)] });
+        assert.equal(portsDiffer.where, 'port 0,1.message.ports');
+        const extra = compareObservations(expected, { ...expected, events: [...expected.events, closeAt(port(0, 1))] });
+        assert.deepEqual(extra, { field: 'events', where: 'port 0,1.none->close', expected: '2 events at port(0.1)', observed: 'also close at port(0.1)', step: '' });
+        const elsewhere = compareObservations(expected, { ...expected, events: [...expected.events, msg(port(9, 0), 1)] });
+        assert.deepEqual(elsewhere, { field: 'events', where: 'port 9,0.none->message', expected: 'no event at port(9.0)', observed: 'message at port(9.0) (message 1)', step: '' });
+        const typed = compareObservations(expected, without(4, [msg(port(2, 0), 3)]));
+        assert.equal(typed.where, 'port 2,0.messageerror->message');
+    });
+
+    test('operationEventRows lists both sides per target, in target order', () => {
+        assert.deepEqual(operationEventRows(expected, { outcomes: [], events: [msg({ broadcast: 1 }, 7), closeAt(port(0, 1))] }), [
+            { target: 'port(0.0)', expected: ['close'], observed: [] },
+            { target: 'port(0.1)', expected: ['message 2 ports [port(2.0)]', 'message 4'], observed: ['close'] },
+            { target: 'port(2.0)', expected: ['messageerror'], observed: [] },
+            { target: 'broadcast(1)', expected: [], observed: ['message 7'] },
+            { target: 'broadcast(5)', expected: ['message 6'], observed: [] },
+        ]);
     });
 });

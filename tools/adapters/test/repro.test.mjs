@@ -57,6 +57,23 @@ const cases = {
     conforming: { scenario: scenario(plain), expected: returned(plain), signature: 'none', deviates: [] },
 };
 
+// Operation sequences. A port's close() fires a close event at the other port only: Node.js and
+// Bun fire one at both, Deno none at all. A port with itself in its transfer list: all conform.
+const sequence = (...operations) => ({ mode: 'operations', operations });
+const sequenceCases = {
+    closeEvent: {
+        scenario: sequence({ op: 'newChannel', label: 0, agent: 'windowA' }, { op: 'portClose', label: 1, port: [0, 0] }, { op: 'runEventLoops', label: 2 }),
+        expected: { outcomes: [{}, {}, {}], events: [{ target: { port: [0, 1] }, type: 'close' }] },
+        signature: 'events:.none->close', deviates: ['node', 'deno', 'bun'],
+    },
+    selfTransfer: {
+        scenario: sequence({ op: 'newChannel', label: 0, agent: 'windowA' }, { op: 'portStart', label: 1, port: [0, 1] },
+            { op: 'portPost', label: 2, port: [0, 0], transfer: [[0, 0]], overload: 'options', message: {} }, { op: 'runEventLoops', label: 3 }),
+        expected: { outcomes: [{}, {}, { threw: true, error: 'DataCloneError' }, {}], events: [] },
+        signature: 'none', deviates: [],
+    },
+};
+
 for (const rt of runtimes) {
     describe(`reproducers under ${rt.name}`, { skip: rt.available === false && `${rt.name} is not installed (npm ci in tools/adapters)` }, () => {
         for (const [name, c] of Object.entries(cases)) {
@@ -83,6 +100,26 @@ for (const rt of runtimes) {
                 }
                 if (deviates)
                     assert.doesNotMatch(r.stdout, /^Note: /m, 'the same deviation as SIGNATURE');
+            });
+        }
+
+        for (const [name, c] of Object.entries(sequenceCases)) {
+            const deviates = c.deviates.includes(rt.name);
+            test(`operation sequence ${name}: exit ${deviates ? 1 : 0}, each operation and target side by side`, () => {
+                const r = run(rt.argv(build(c)));
+                assert.equal(r.status, deviates ? 1 : 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+                assert.match(r.stdout, new RegExp(`^Operations \\(the spec requires \\| ${rt.name} \\S+ gave\\):$`, 'm'));
+                assert.match(r.stdout, /^ {2}#0 new MessageChannel\(\) -> port\(0\.0\), port\(0\.1\) +returned \| returned$/m);
+                assert.equal(r.observation.outcomes.length, c.expected.outcomes.length);
+                if (name === 'closeEvent') {
+                    assert.match(r.stdout, /^The spec requires \(events at port 0,[01]\.\S+\): /m);
+                    const closes = r.observation.events.filter(e => e.type === 'close').map(e => e.target.port[1]).sort();
+                    assert.deepEqual(closes, rt.name === 'deno' ? [] : [0, 1]);
+                    assert.match(r.stdout, /^ {2}port\(0\.1\): close \| /m);
+                } else {
+                    assert.match(r.stdout, /^Conforms: .*\(4 outcomes, 0 events\)\.$/m);
+                    assert.match(r.stdout, /^ {2}#2 port\(0\.0\)\.postMessage\(\[2\], \{transfer: \[port\(0\.0\)\]\}\) +threw DataCloneError \| threw DataCloneError$/m);
+                }
             });
         }
 
