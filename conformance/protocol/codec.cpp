@@ -535,6 +535,10 @@ public:
                 key("error");
                 string(std::string_view(r.error));
             }
+            if (!r.step.empty()) { // the model's (reproducers compute signatures with it)
+                key("step");
+                string(std::string_view(r.step));
+            }
             end_object();
         }
         end_array();
@@ -1122,6 +1126,8 @@ Observation decode_messaging_observation(Value const& j, Where const& where)
                 fail(wo[i] / "error", "expected the error's name");
             r.error = string_of(e);
         }
+        if (auto const* step = member(jr, "step"); step && step->IsString())
+            r.step = string_of(*step);
         o.outcomes.push_back(std::move(r));
     }
     auto const& events = array_field(j, "events", where, "expected an array of events");

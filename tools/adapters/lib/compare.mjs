@@ -436,7 +436,7 @@ function cmpTransferables(o) {
 // compareOperationObservations (below); `scenario`, when given, names the operations.
 export function compareObservations(expected, observed, scenario) {
     if (cmpIsPlainObject(expected) && Array.isArray(expected.outcomes))
-        return compareOperationObservations(expected, observed, scenario);
+        return compareOperationObservations(expected, observed);
     const thrownAt = expected.thrownAtStep ?? '';
     const errorName = o => o.error?.name ?? '';
     if (expected.threw !== observed.threw) {
@@ -518,13 +518,18 @@ function cmpSayOutcome(o) {
 
 function cmpTargetOf(t) {
     if (cmpIsPlainObject(t) && Array.isArray(t.port))
-        return { rank: 0, a: t.port[0], b: t.port[1], show: `port(${t.port[0]}.${t.port[1]})`, where: `port ${t.port[0]},${t.port[1]}` };
+        return { rank: 0, a: t.port[0], b: t.port[1], kind: 'port', show: `port(${t.port[0]}.${t.port[1]})` };
     if (cmpIsPlainObject(t) && t.broadcast !== undefined)
-        return { rank: 1, a: t.broadcast, b: 0, show: `broadcast(${t.broadcast})`, where: `broadcast ${t.broadcast}` };
+        return { rank: 1, a: 0, b: t.broadcast, kind: 'broadcast', show: `broadcast(${t.broadcast})` };
     if (cmpIsPlainObject(t) && t.client !== undefined)
-        return { rank: 2, a: t.client, b: 0, show: `client(${t.client}).serviceWorker`, where: `client ${t.client}` };
+        return { rank: 2, a: 0, b: t.client, kind: 'client', show: `client(${t.client}).serviceWorker` };
+    if (cmpIsPlainObject(t) && t.worker !== undefined)
+        return { rank: 3, a: 0, b: t.worker, kind: 'worker', show: `worker(${t.worker})` };
+    if (cmpIsPlainObject(t) && t.workerGlobal !== undefined)
+        return { rank: 4, a: 0, b: t.workerGlobal, kind: 'worker-global', show: `worker(${t.workerGlobal}) global` };
     throw new TypeError(`not an event target: ${JSON.stringify(t)}`);
 }
+
 
 const cmpPortsOf = e => (e.type === 'message' ? e.ports ?? [] : []);
 const cmpPortList = ports => ports.map(p => `port(${p[0]}.${p[1]})`).join(', ');
@@ -585,43 +590,82 @@ export function operationEventRows(expected, observed) {
 // "#i.op.spec->implementation" for an outcome and "kind ids.what" for the events at one target,
 // so that the signature (the part from the first '.') names the kind of difference without the
 // labels: `operation:.portPost.threw DataCloneError->returned`, `events:.close->none`.
-export function compareOperationObservations(expected, observed, scenario) {
+export function compareOperationObservations(expected, observed) {
+    // As compare_operations in conformance/compare.cpp, signature for signature: the outcomes one
+    // by one, then each target's events as a whole (a spec event missing, an event the spec does
+    // not give, the same events in another order, other ports), targets in the C++ order.
     const ea = expected.outcomes;
     const oa = observed.outcomes ?? [];
-    if (ea.length !== oa.length)
-        return { field: 'outcomes', where: '', expected: `${ea.length} outcomes`, observed: `${oa.length} outcomes`, step: '' };
-    const opName = i => scenario?.operations?.[i]?.op ?? 'op';
     for (let i = 0; i < ea.length; ++i) {
         const e = cmpSayOutcome(ea[i]);
-        const o = cmpSayOutcome(oa[i]);
+        const o = i < oa.length ? cmpSayOutcome(oa[i]) : 'skipped';
         if (e !== o)
-            return { field: 'operation', where: `#${i}.${opName(i)}.${e}->${o}`, expected: e, observed: o, step: '' };
+            return { field: 'outcome', where: `${e}->${o}`, expected: `${e} (operation ${i})`, observed: o, step: ea[i].step ?? '' };
     }
+    if (oa.length > ea.length)
+        return { field: 'outcome', where: 'count', expected: `${ea.length} outcomes`, observed: `${oa.length} outcomes`, step: '' };
     const want = cmpEventsByTarget(expected);
     const got = cmpEventsByTarget(observed);
-    const differ = (target, what, e, o) => ({ field: 'events', where: `${target.where}.${what}`, expected: e, observed: o, step: '' });
-    for (const [key, { target, events }] of want) {
-        const theirs = got.get(key)?.events ?? [];
-        for (let k = 0; k < events.length; ++k) {
-            const e = events[k];
-            const spec = `event ${k + 1}: ${cmpShowEvent(e)}`;
-            if (k >= theirs.length)
-                return differ(target, `${e.type}->none`, spec, 'none');
-            const o = theirs[k];
-            if (cmpSameEvent(e, o))
-                continue;
-            const what = e.type !== o.type ? `${e.type}->${o.type}` : e.message !== o.message ? `${e.type}.message` : `${e.type}.ports`;
-            return differ(target, what, spec, cmpShowEvent(o));
+    const keys = [...new Set([...want.keys(), ...got.keys()])]
+        .map(k => (want.get(k) ?? got.get(k)))
+        .sort((x, y) => x.target.rank - y.target.rank || x.target.a - y.target.a || x.target.b - y.target.b)
+        .map(g => `${g.target.rank}:${g.target.a}:${g.target.b}`);
+    const at = (map, k) => map.get(k)?.events ?? [];
+    const targetOf = k => (want.get(k) ?? got.get(k)).target;
+    const key = e => (e.type === 'message' ? `message:${e.message}` : e.type);
+    const unmatched = (from, inn) => {
+        const available = new Map();
+        for (const e of inn)
+            available.set(key(e), (available.get(key(e)) ?? 0) + 1);
+        for (const e of from) {
+            const n = available.get(key(e)) ?? 0;
+            available.set(key(e), n - 1);
+            if (n <= 0)
+                return e;
         }
-        if (theirs.length > events.length) {
-            const o = theirs[events.length];
-            return differ(target, `none->${o.type}`, `${events.length} events at ${target.show}`, `also ${cmpShowEvent(o)}`);
-        }
+        return null;
+    };
+    for (const k of keys) {
+        const e = unmatched(at(want, k), at(got, k));
+        if (e)
+            return { field: 'events', where: `${targetOf(k).kind}:missing ${e.type}`, expected: cmpShowEvent(e),
+                observed: `no such event at ${targetOf(k).show}`, step: cmpFiringStep(e) };
     }
-    for (const [key, { target, events }] of got)
-        if (!want.has(key))
-            return differ(target, `none->${events[0].type}`, `no event at ${target.show}`, cmpShowEvent(events[0]));
+    for (const k of keys) {
+        const e = unmatched(at(got, k), at(want, k));
+        if (e)
+            return { field: 'events', where: `${targetOf(k).kind}:extra ${e.type}`, expected: `no such event at ${targetOf(k).show}`,
+                observed: cmpShowEvent(e), step: cmpFiringStep(e) };
+    }
+    for (const k of keys) {
+        const w = at(want, k);
+        const g = at(got, k);
+        for (let i = 0; i < w.length; ++i)
+            if (key(w[i]) !== key(g[i]))
+                return { field: 'events', where: `${targetOf(k).kind}:order`, expected: `${cmpShowEvent(w[i])} as event ${i + 1} at ${targetOf(k).show}`,
+                    observed: cmpShowEvent(g[i]), step: cmpFiringStep(w[i]) };
+    }
+    for (const k of keys) {
+        const w = at(want, k);
+        const g = at(got, k);
+        for (let i = 0; i < w.length; ++i)
+            if (!cmpSameEvent(w[i], g[i]))
+                return { field: 'events', where: `${targetOf(k).kind}:ports`, expected: cmpShowEvent(w[i]), observed: cmpShowEvent(g[i]),
+                    step: cmpFiringStep(w[i]) };
+    }
     return null;
+}
+
+// The step that fires an event of this type at this kind of target (firing_step in compare.cpp).
+function cmpFiringStep(e) {
+    const error = e.type === 'messageerror';
+    if (e.type === 'close')
+        return 'html:disentangle:4';
+    switch (cmpTargetOf(e.target).kind) {
+    case 'broadcast': return error ? 'html:dom-broadcastchannel-postmessage:9.3/catch' : 'html:dom-broadcastchannel-postmessage:9.4';
+    case 'client': return error ? 'service-workers:client-postmessage-options:4.5.3/catch' : 'service-workers:client-postmessage-options:4.5.6';
+    default: return error ? 'html:message-port-post-message-steps:7.4/catch' : 'html:message-port-post-message-steps:7.7';
+    }
 }
 
 // Difference::signature(): field, the kind of difference (the path without node numbers), step.

@@ -255,38 +255,40 @@ describe('compareObservations on operation sequences', () => {
         assert.equal(compareObservations(expected, noPorts), null);
     });
 
-    test('outcomes are compared one by one, nothing ignored', () => {
+    test('outcomes are compared one by one, nothing ignored, with the signature the C++ comparator gives', () => {
         const with3 = o => ({ outcomes: expected.outcomes.map((x, i) => (i === 3 ? o : x)), events: expected.events });
         const d = compareObservations(expected, with3({}), scenario);
-        assert.deepEqual(d, { field: 'operation', where: '#3.portStart.skipped->returned', expected: 'skipped', observed: 'returned', step: '' });
-        assert.equal(differenceSignature(d), 'operation:.portStart.skipped->returned');
-        assert.equal(differenceSummary(d), 'operation at #3.portStart.skipped->returned: the spec gives skipped, the implementation gave returned');
-        const error = compareObservations(expected, { ...expected, outcomes: expected.outcomes.map((x, i) => (i === 2 ? { threw: true, error: 'TypeError' } : x)) });
-        assert.deepEqual([error.where, error.expected, error.observed], ['#2.op.threw DataCloneError->threw TypeError', 'threw DataCloneError', 'threw TypeError']);
-        assert.deepEqual(compareObservations(expected, { ...expected, outcomes: expected.outcomes.slice(1) }),
-            { field: 'outcomes', where: '', expected: '5 outcomes', observed: '4 outcomes', step: '' });
+        assert.deepEqual(d, { field: 'outcome', where: 'skipped->returned', expected: 'skipped (operation 3)', observed: 'returned', step: '' });
+        assert.equal(differenceSignature(d), 'outcome:skipped->returned');
+        assert.equal(differenceSummary(d), 'outcome at skipped->returned: the spec gives skipped (operation 3), the implementation gave returned');
+        // The model's outcomes carry the step the signature names.
+        const stepped = { ...expected, outcomes: expected.outcomes.map((x, i) => (i === 2 ? { ...x, step: 'html:message-port-post-message-steps:2' } : x)) };
+        const error = compareObservations(stepped, { ...expected, outcomes: expected.outcomes.map((x, i) => (i === 2 ? { threw: true, error: 'TypeError' } : x)) });
+        assert.equal(differenceSignature(error), 'outcome:threw DataCloneError->threw TypeError@html:message-port-post-message-steps:2');
+        assert.deepEqual(compareObservations(expected, { ...expected, outcomes: expected.outcomes.slice(1) }).where, 'returned->threw DataCloneError');
+        assert.deepEqual(compareObservations(expected, { ...expected, outcomes: [...expected.outcomes, {}] }).where, 'count');
     });
 
-    test('events: the first target (ports by [label, index], then channels) whose events differ', () => {
+    test('events: a missing spec event first, then an extra event, then the order, then the ports', () => {
         const without = (k, extra = []) => ({ outcomes: expected.outcomes, events: [...expected.events.filter((_, i) => i !== k), ...extra] });
         // port(0.0) comes before port(0.1) and broadcast(5).
         const missing = compareObservations(expected, { outcomes: expected.outcomes, events: [] });
-        assert.deepEqual(missing, { field: 'events', where: 'port 0,0.close->none', expected: 'event 1: close at port(0.0)', observed: 'none', step: '' });
-        assert.equal(differenceSignature(missing), 'events:.close->none');
+        assert.deepEqual(missing, { field: 'events', where: 'port:missing close', expected: 'close at port(0.0)', observed: 'no such event at port(0.0)', step: 'html:disentangle:4' });
+        assert.equal(differenceSignature(missing), 'events:port:missing close@html:disentangle:4');
         const second = compareObservations(expected, without(3));
-        assert.deepEqual([second.where, second.expected], ['port 0,1.message->none', 'event 2: message at port(0.1) (message 4)']);
-        const ports = compareObservations(expected, without(0, [msg(port(0, 1), 2)]));
-        assert.deepEqual([ports.where, ports.observed], ['port 0,1.message.message', 'message at port(0.1) (message 4)']);
+        assert.deepEqual([second.where, second.expected], ['port:missing message', 'message at port(0.1) (message 4)']);
+        // Another message in place of one: the spec's is missing.
+        assert.equal(compareObservations(expected, without(3, [msg(port(0, 1), 9)])).where, 'port:missing message');
         const reordered = compareObservations(expected, { ...expected, events: [expected.events[3], ...expected.events.filter((_, i) => i !== 3)] });
-        assert.equal(reordered.where, 'port 0,1.message.message');
+        assert.equal(differenceSignature(reordered), 'events:port:order@html:message-port-post-message-steps:7.7');
         const portsDiffer = compareObservations(expected, { ...expected, events: [msg(port(0, 1), 2, [[2, 1]]), ...expected.events.slice(1)] });
-        assert.equal(portsDiffer.where, 'port 0,1.message.ports');
+        assert.equal(portsDiffer.where, 'port:ports');
         const extra = compareObservations(expected, { ...expected, events: [...expected.events, closeAt(port(0, 1))] });
-        assert.deepEqual(extra, { field: 'events', where: 'port 0,1.none->close', expected: '2 events at port(0.1)', observed: 'also close at port(0.1)', step: '' });
-        const elsewhere = compareObservations(expected, { ...expected, events: [...expected.events, msg(port(9, 0), 1)] });
-        assert.deepEqual(elsewhere, { field: 'events', where: 'port 9,0.none->message', expected: 'no event at port(9.0)', observed: 'message at port(9.0) (message 1)', step: '' });
+        assert.deepEqual(extra, { field: 'events', where: 'port:extra close', expected: 'no such event at port(0.1)', observed: 'close at port(0.1)', step: 'html:disentangle:4' });
+        const elsewhere = compareObservations(expected, { ...expected, events: [...expected.events, { ...msg({ broadcast: 9 }, 1) }] });
+        assert.equal(differenceSignature(elsewhere), 'events:broadcast:extra message@html:dom-broadcastchannel-postmessage:9.4');
         const typed = compareObservations(expected, without(4, [msg(port(2, 0), 3)]));
-        assert.equal(typed.where, 'port 2,0.messageerror->message');
+        assert.equal(differenceSignature(typed), 'events:port:missing messageerror@html:message-port-post-message-steps:7.4/catch');
     });
 
     test('operationEventRows lists both sides per target, in target order', () => {
