@@ -70,6 +70,8 @@ Capabilities required_capabilities(Scenario const& s)
             case K::new_broadcast:
             case K::broadcast_post:
             case K::broadcast_close: need.emplace("broadcast-channel"); break;
+            case K::service_worker_listens:
+            case K::service_worker_post:
             case K::client_post:
             case K::client_gone:
             case K::container_start:

@@ -56,6 +56,7 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         { K::broadcast_close, 2 }, { K::client_post, 8 }, { K::client_gone, 1 }, { K::container_start, 2 },
         { K::container_set_onmessage, 2 }, { K::container_add_listener, 2 }, { K::document_parsed, 3 },
         { K::run_event_loops, 14 }, { K::new_worker, 3 }, { K::worker_runs, 3 }, { K::worker_post, 6 }, { K::worker_global_post, 6 },
+        { K::service_worker_listens, 2 }, { K::service_worker_post, 6 },
     };
     auto const allowed = [&](K kind) {
         return kind == K::run_event_loops || std::find(profile.kinds.begin(), profile.kinds.end(), kind) != profile.kinds.end();
@@ -181,6 +182,13 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         op.client = std::uint32_t(d.below(client_count));
         break;
     case K::new_worker:
+    case K::service_worker_listens:
+        break;
+    case K::service_worker_post:
+        op.client = std::uint32_t(d.below(client_count));
+        op.transfer = transfer_from(Agent(op.client), std::nullopt, std::nullopt);
+        op.sequence_overload = d.chance(25);
+        op.message = message();
         break;
     case K::worker_runs:
         op.channel = world.worker().value_or(label);
@@ -273,7 +281,7 @@ SequenceProfile every_operation()
     p.kinds = { K::new_channel, K::port_post, K::port_start, K::port_set_onmessage, K::port_add_listener, K::port_close,
         K::new_broadcast, K::broadcast_post, K::broadcast_close, K::client_post, K::client_gone, K::container_start,
         K::container_set_onmessage, K::container_add_listener, K::document_parsed, K::new_worker, K::worker_runs,
-        K::worker_post, K::worker_global_post };
+        K::worker_post, K::worker_global_post, K::service_worker_listens, K::service_worker_post };
     p.other_agents = true;
     return p;
 }

@@ -126,7 +126,8 @@ Profile broadcast_channels()
 Profile client_message_queue()
 {
     return operations({ OpKind::new_channel, OpKind::client_post, OpKind::client_gone, OpKind::container_start,
-                          OpKind::container_set_onmessage, OpKind::container_add_listener, OpKind::document_parsed },
+                          OpKind::container_set_onmessage, OpKind::container_add_listener, OpKind::document_parsed,
+                          OpKind::service_worker_listens, OpKind::service_worker_post },
         true, { "service-worker-clients", "messaging-agents", "message-ports" });
 }
 

@@ -28,6 +28,7 @@ constexpr std::pair<OpKind, char const*> op_names[] = {
     { OpKind::container_add_listener, "containerAddListener" }, { OpKind::document_parsed, "documentParsed" },
     { OpKind::run_event_loops, "runEventLoops" }, { OpKind::new_worker, "newWorker" }, { OpKind::worker_runs, "workerRuns" },
     { OpKind::worker_post, "workerPost" }, { OpKind::worker_global_post, "workerGlobalPost" },
+    { OpKind::service_worker_listens, "serviceWorkerListens" }, { OpKind::service_worker_post, "serviceWorkerPost" },
 };
 using model::web_messaging::Agent;
 constexpr std::pair<Agent, char const*> agent_names[] = {
@@ -448,6 +449,7 @@ public:
                 break;
             case OpKind::port_post:
             case OpKind::client_post:
+            case OpKind::service_worker_post:
             case OpKind::worker_post:
             case OpKind::worker_global_post:
                 if (op.kind == OpKind::port_post) {
@@ -509,6 +511,7 @@ public:
                 uint(op.channel);
                 break;
             case OpKind::new_worker:
+            case OpKind::service_worker_listens:
             case OpKind::run_event_loops:
                 break;
             }
@@ -569,6 +572,10 @@ public:
                 key("workerGlobal");
                 uint(e.target.id);
                 break;
+            case EventTargetName::Kind::service_worker_global:
+                key("serviceWorker");
+                uint(0);
+                break;
             }
             end_object();
             key("type");
@@ -589,6 +596,10 @@ public:
             if (!e.source.empty()) {
                 key("source");
                 string(std::string_view(e.source));
+            }
+            if (e.optional) { // the model's: the spec lets the user agent skip this event
+                key("optional");
+                boolean(true);
             }
             end_object();
         }
@@ -1155,6 +1166,9 @@ Observation decode_messaging_observation(Value const& j, Where const& where)
                 fail(w / "target" / "worker", "expected a label");
             e.target.kind = EventTargetName::Kind::worker;
             e.target.id = wk->GetUint();
+        } else if (auto const* sw = member(target, "serviceWorker")) {
+            (void)sw;
+            e.target.kind = EventTargetName::Kind::service_worker_global;
         } else if (auto const* wg = member(target, "workerGlobal")) {
             if (!wg->IsUint())
                 fail(w / "target" / "workerGlobal", "expected a label");
@@ -1180,6 +1194,7 @@ Observation decode_messaging_observation(Value const& j, Where const& where)
             e.origin = string_of(*origin);
         if (auto const* source = member(je, "source"); source && source->IsString())
             e.source = string_of(*source);
+        e.optional = bool_field(je, "optional", w, false);
         o.events.push_back(std::move(e));
     }
     return o;

@@ -84,6 +84,8 @@ constexpr std::array faults {
         "service-workers:client-postmessage-options:4.5", "the client message queue starts enabled" },
     FaultInfo { Fault::worker_outside_port_not_enabled, "worker-outside-port-not-enabled", "html:run-a-worker--oncomplete:11",
         "a Worker's outside port queue stays disabled: the worker's messages never reach the page" },
+    FaultInfo { Fault::service_worker_skips_handled_message, "service-worker-skips-handled-message",
+        "service-workers:should-skip-event-algorithm:2", "a message to a service worker that listens for messages is skipped" },
 };
 } // namespace
 

@@ -49,6 +49,7 @@ enum class Fault {
     client_queue_not_enabled_by_parsing,
     client_queue_enabled_from_start,
     worker_outside_port_not_enabled,
+    service_worker_skips_handled_message,
 };
 
 struct FaultInfo {

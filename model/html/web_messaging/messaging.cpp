@@ -47,6 +47,7 @@ std::string to_string(EventTargetName target)
     case EventTargetName::Kind::container: return "client(" + std::to_string(target.id) + ").serviceWorker";
     case EventTargetName::Kind::worker: return "worker(" + std::to_string(target.id) + ")";
     case EventTargetName::Kind::worker_global: return "worker(" + std::to_string(target.id) + ") global";
+    case EventTargetName::Kind::service_worker_global: return "the service worker's global";
     }
     return "?";
 }
@@ -66,6 +67,8 @@ std::string to_string(ObservedEvent const& event)
         s += " origin " + event.origin;
     if (!event.source.empty())
         s += " source " + event.source;
+    if (event.optional)
+        s += " (may be skipped)";
     return s;
 }
 
@@ -114,6 +117,8 @@ std::string to_string(Operation const& op)
     case K::worker_runs: return n + "worker(" + std::to_string(op.channel) + ")'s script has loaded and runs";
     case K::worker_post: return n + "worker(" + std::to_string(op.channel) + ").postMessage(" + post_args() + ")";
     case K::worker_global_post: return n + "in worker(" + std::to_string(op.channel) + "): postMessage(" + post_args() + ")";
+    case K::service_worker_listens: return n + "the service worker's first run adds a message listener";
+    case K::service_worker_post: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.controller.postMessage(" + post_args() + ")";
     }
     return n + "?";
 }
@@ -143,6 +148,7 @@ std::string_view returning_step(Operation::Kind kind)
     case K::worker_runs: return "html:run-a-worker--oncomplete:12";
     case K::worker_post:
     case K::worker_global_post: return "html:message-port-post-message-steps:6";
+    case K::service_worker_post: return "service-workers:service-worker-postmessage-options:6";
     default: return { };
     }
 }
@@ -171,6 +177,9 @@ namespace WC = spec::steps::worker_constructor;
 namespace RW = spec::steps::run_a_worker_on_complete;
 namespace WP = spec::steps::worker_post_message;
 namespace WG = spec::steps::worker_global_post_message;
+namespace SWT = spec::steps::service_worker_post_message_transfer;
+namespace SWP = spec::steps::service_worker_post_message;
+namespace SSE = spec::steps::should_skip_event;
 
 constexpr std::size_t no_port = std::numeric_limits<std::size_t>::max();
 
@@ -250,6 +259,8 @@ struct World::Impl final : PortHost {
     std::vector<BroadcastChannel> channels;
     std::array<Container, client_count> containers;
     std::optional<DedicatedWorker> worker;
+    bool service_worker_ran = false;            // its first script run is over
+    bool service_worker_handles_message = false; // its set of event types to handle has "message"
     std::vector<Task> dom_manipulation; // every agent's, in queueing order
     std::uint64_t next_sequence = 1;
     std::uint32_t current_op = 0;
@@ -686,6 +697,82 @@ struct World::Impl final : PortHost {
         return {};
     }
 
+    // https://w3c.github.io/ServiceWorker/#should-skip-event-algorithm
+    bool may_skip_event()
+    {
+        // 1. No listener for the event at the first script run: the user agent may skip it.
+        PM_STEP(SSE::s1);
+        if (!service_worker_handles_message)
+            return true;
+        // 2. Otherwise not.
+        PM_STEP(SSE::s2);
+        return false;
+    }
+
+    // https://w3c.github.io/ServiceWorker/#service-worker-postmessage-options
+    OperationOutcome service_worker_post_message(Agent poster, std::vector<ObjectId> const& transfer, MessageSpec message_spec)
+    {
+        // 1-3. The service worker, the incumbent settings (the posting window's) and its global.
+        PM_STEP(SWP::s1);
+        PM_STEP(SWP::s2);
+        PM_STEP(SWP::s3);
+        // 4. Serialize with transfer; rethrow.
+        PM_STEP(SWP::s4);
+        auto const value = make_message(poster, current_op, message_spec);
+        auto serialized = [&] {
+            PortHostScope host(*this);
+            return html::structured_serialize_with_transfer(heap, realm_of(poster), value, transfer);
+        }();
+        if (serialized.is_throw())
+            return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
+        auto const shared = std::make_shared<html::SerializeWithTransferResult>(serialized.release_value());
+        // 5. Should Skip Event: "may" return true. MODEL: both are allowed; the event is marked
+        //    optional (the comparator accepts it given or not), and the model goes on.
+        PM_STEP(SWP::s5);
+        bool const optional = may_skip_event();
+        if (fault_active(Fault::service_worker_skips_handled_message))
+            return {};
+        // 6. In parallel:
+        PM_STEP(SWP::s6);
+        // 6.1. Run Service Worker (it succeeds here; its first run is now over).
+        PM_STEP(SWP::s6_1);
+        service_worker_ran = true;
+        // 6.2. A DOM manipulation task in the service worker.
+        PM_STEP(SWP::s6_2);
+        auto const message = current_op;
+        auto const origin = origin_of(poster);
+        dom_manipulation.push_back({ next_sequence++, Agent::service_worker, [this, shared, message, origin, optional] {
+            EventTargetName const target { EventTargetName::Kind::service_worker_global, {}, 0 };
+            // 6.2.1. source: a WindowClient (the poster is a window).
+            PM_STEP(SWP::s6_2_1);
+            // 6.2.2. origin.
+            PM_STEP(SWP::s6_2_2);
+            // 6.2.3. destination: the global scope.
+            PM_STEP(SWP::s6_2_3);
+            // 6.2.4. Deserialize with transfer into its realm.
+            PM_STEP(SWP::s6_2_4);
+            auto deserialized = deserialize_with_transfer(*shared, message, Agent::service_worker);
+            ObservedEvent e { target, "message", message, {}, origin, "WindowClient", optional };
+            if (deserialized.is_throw()) {
+                // 6.2.4/catch. A messageerror event.
+                PM_STEP(SWP::s6_2_4_catch);
+                e.type = "messageerror";
+            } else {
+                // 6.2.5. Otherwise:
+                PM_STEP(SWP::s6_2_5);
+                // 6.2.5.1-6.2.5.3. messageClone, newPorts in order, the message event.
+                PM_STEP(SWP::s6_2_5_1);
+                PM_STEP(SWP::s6_2_5_2);
+                PM_STEP(SWP::s6_2_5_3);
+                e.ports = new_port_names();
+            }
+            // 6.2.6. Dispatched at the global scope.
+            PM_STEP(SWP::s6_2_6);
+            fire(std::move(e));
+        } });
+        return {};
+    }
+
     // --- The event loops ---
 
     bool agent_runs(Agent agent) const
@@ -971,6 +1058,27 @@ struct World::Impl final : PortHost {
         case K::run_event_loops:
             while (run_one_task()) { }
             return {};
+        case K::service_worker_listens:
+            // Only the first script run counts (Should Skip Event's note): once it ran, no.
+            if (service_worker_ran)
+                return skipped;
+            service_worker_handles_message = true;
+            return {};
+        case K::service_worker_post: {
+            if (op.client >= client_count || !containers[op.client].exists)
+                return skipped;
+            auto const agent = Agent(op.client);
+            auto transfer = transfer_objects(op.transfer, agent);
+            if (!transfer)
+                return skipped;
+            if (op.sequence_overload) {
+                // https://w3c.github.io/ServiceWorker/#service-worker-postmessage
+                // 1-2. options from the transfer sequence; the options overload.
+                PM_STEP(SWT::s1);
+                PM_STEP(SWT::s2);
+            }
+            return service_worker_post_message(agent, *transfer, op.message);
+        }
         case K::new_worker: {
             if (worker)
                 return skipped;

@@ -85,6 +85,8 @@ struct Operation {
         worker_runs,          // the worker's script has loaded: run a worker's onComplete steps
         worker_post,          // in window A: worker.postMessage(message, {transfer})
         worker_global_post,   // in the worker: postMessage(message, {transfer})
+        service_worker_listens, // the service worker's first script run adds a 'message' listener
+        service_worker_post,  // in a client: navigator.serviceWorker.controller.postMessage(message, {transfer})
     };
     Kind kind = Kind::run_event_loops;
     std::uint32_t label = 0;            // names this op's ports, channel and message
@@ -104,7 +106,7 @@ std::string to_string(Operation const&);
 // --- What a page can observe ---
 
 struct EventTargetName {
-    enum class Kind : std::uint8_t { port, broadcast_channel, container, worker, worker_global } kind = Kind::port;
+    enum class Kind : std::uint8_t { port, broadcast_channel, container, worker, worker_global, service_worker_global } kind = Kind::port;
     PortName port;                 // port
     std::uint32_t id = 0;          // broadcast_channel, worker, worker_global: the op that made it; container: its client
     friend constexpr bool operator==(EventTargetName, EventTargetName) = default;
@@ -118,7 +120,10 @@ struct ObservedEvent {
     std::uint32_t message = 0;     // the posting op's label (message and messageerror events)
     std::vector<PortName> ports;   // message events: the ports attribute, in order
     std::string origin;            // broadcast and client events: the source's origin
-    std::string source;            // client events: "ServiceWorker"
+    std::string source;            // client events: "ServiceWorker"; service worker events: "WindowClient"
+    // The spec lets the user agent skip this event (Should Skip Event): an implementation may give
+    // it or not. The model's only; not sent over the protocol.
+    bool optional = false;
     friend bool operator==(ObservedEvent const&, ObservedEvent const&) = default;
 };
 std::string to_string(ObservedEvent const&);
