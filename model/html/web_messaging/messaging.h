@@ -1,6 +1,7 @@
 // The messaging model: agents with event loops, MessageChannel and MessagePort (entangling, the
 // port message queue, start/close, ports shipped with their queued messages), BroadcastChannel,
-// and the Service Workers spec's Client.postMessage() with the client message queue.
+// dedicated workers, and the Service Workers spec's Client.postMessage() with the client message
+// queue and ServiceWorker.postMessage().
 //
 // A World runs a sequence of Operations, as scripts running in its agents would, and records what
 // a page could observe: whether each call threw (and what), and every event dispatched, in order.
@@ -9,11 +10,12 @@
 // or a SharedArrayBuffer (deserialization fails in another agent cluster). Their transfer lists
 // hold real MessagePort platform objects, so StructuredSerializeWithTransfer's own checks
 // (duplicates, detached ports) apply; the MessagePort transfer and transfer-receiving steps, which
-// need the event loop's state, run here, right after the clone model's steps 5.5.4 and 3.4.4.
+// need the event loop's state, run here, called from the clone model's steps 5.5.4 and 3.4.4.
 //
 // Where the spec leaves the order open (tasks of different task sources or agents), the World
 // picks one order (the oldest runnable task first); observations are compared per target
-// (messaging_observation.h), which every allowed order keeps.
+// (compare_operations in conformance/compare.cpp), which every allowed order keeps. Where it
+// leaves a choice (Should Skip Event's "may"), the event is marked optional.
 #pragma once
 
 #include "model/ecma262/heap.h"
