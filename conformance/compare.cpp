@@ -249,29 +249,24 @@ std::optional<Difference> compare_operations(Observation const& reference, Obser
     if (observed.outcomes.size() > reference.outcomes.size())
         return Difference { "outcome", "count", std::to_string(reference.outcomes.size()) + " outcomes", std::to_string(observed.outcomes.size()), "" };
 
-    auto by_target = [](std::vector<ObservedEvent> const& events) {
-        std::map<EventTargetName, std::vector<ObservedEvent const*>> map;
-        for (auto const& e : events)
-            map[e.target].push_back(&e);
-        return map;
-    };
-    // Events the spec lets the user agent skip (Should Skip Event) count only when given.
-    auto const key_of = [](ObservedEvent const& e) { return e.type + (e.type == "message" ? ":" + std::to_string(e.message) : std::string()); };
-    std::vector<ObservedEvent> reference_events;
+    // An event is known by its type and, for a message, which message it is.
+    auto const key = [](ObservedEvent const& e) { return e.type + (e.type == "message" ? ":" + std::to_string(e.message) : std::string()); };
+    std::map<EventTargetName, std::vector<ObservedEvent const*>> want, got;
+    for (auto const& e : observed.events)
+        got[e.target].push_back(&e);
     for (auto const& e : reference.events) {
+        // An event the spec lets the user agent skip (Should Skip Event) counts only when given.
         if (e.optional) {
             bool const given = std::any_of(observed.events.begin(), observed.events.end(),
-                [&](ObservedEvent const& o) { return o.target == e.target && key_of(o) == key_of(e); });
+                [&](ObservedEvent const& o) { return o.target == e.target && key(o) == key(e); });
             if (choices)
                 choices->insert(std::string("a message to a service worker without a message listener at its first run is ")
                     + (given ? "delivered" : "skipped"));
             if (!given)
                 continue;
         }
-        reference_events.push_back(e);
+        want[e.target].push_back(&e);
     }
-    auto const want = by_target(reference_events);
-    auto const got = by_target(observed.events);
     std::set<EventTargetName> targets;
     for (auto const& [t, _] : want)
         targets.insert(t);
@@ -285,7 +280,6 @@ std::optional<Difference> compare_operations(Observation const& reference, Obser
         auto const it = map.find(t);
         return it == map.end() ? none : it->second;
     };
-    auto const key = [](ObservedEvent const& e) { return e.type + (e.type == "message" ? ":" + std::to_string(e.message) : std::string()); };
     auto const unmatched = [&](std::vector<ObservedEvent const*> const& from, std::vector<ObservedEvent const*> const& in) -> ObservedEvent const* {
         std::map<std::string, int> available;
         for (auto const* e : in)

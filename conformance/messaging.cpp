@@ -1,15 +1,11 @@
 #include "conformance/messaging.h"
 
 #include <algorithm>
-#include <map>
 
 namespace pmconf::conformance::messaging {
 
 using model::web_messaging::Agent;
-using model::web_messaging::agent_count;
 using model::web_messaging::client_count;
-using model::web_messaging::EventTargetName;
-using model::web_messaging::ObservedEvent;
 using model::web_messaging::PortName;
 using model::web_messaging::World;
 using K = Operation::Kind;
