@@ -88,9 +88,6 @@ Capabilities required_capabilities(Scenario const& s)
                 need.emplace("messaging-agents");
             if (op.message.shared_buffer)
                 need.emplace("shared-array-buffer");
-            // Ports that live in the worker: the worker's own script would have to name them.
-            if (op.kind == K::worker_global_post && !op.transfer.empty())
-                need.emplace("messaging-agents");
         }
         return need;
     }

@@ -181,6 +181,8 @@ std::string Difference::summary() const
     s += ": the spec gives " + expected + ", the implementation gave " + observed;
     if (!step.empty())
         s += " (spec step " + step + ")";
+    for (auto const& q : spec_questions)
+        s += "; the model follows a text in open question here: " + q;
     return s;
 }
 
@@ -289,26 +291,36 @@ std::optional<Difference> compare_operations(Observation const& reference, Obser
                 return e;
         return nullptr;
     };
+    // A difference about a message the model treated by a questioned text says so.
+    auto const about = [&](Difference d, ObservedEvent const& e) {
+        if (e.type != "close")
+            for (auto const& q : reference.questioned)
+                if (q.message == e.message) {
+                    auto const& i = model::web_messaging::info(q.question);
+                    d.spec_questions.push_back((i.issue.empty() ? std::string("no issue filed") : std::string(i.issue)) + ": " + std::string(i.text));
+                }
+        return d;
+    };
     for (auto const& target : targets)
         if (auto const* e = unmatched(events_at(want, target), events_at(got, target)))
-            return Difference { "events", std::string(target_kind(target)) + ":missing " + e->type, to_string(*e), "no such event at " + to_string(target), firing_step(*e) };
+            return about({ "events", std::string(target_kind(target)) + ":missing " + e->type, to_string(*e), "no such event at " + to_string(target), firing_step(*e) }, *e);
     for (auto const& target : targets)
         if (auto const* e = unmatched(events_at(got, target), events_at(want, target)))
-            return Difference { "events", std::string(target_kind(target)) + ":extra " + e->type, "no such event at " + to_string(target), to_string(*e), firing_step(*e) };
+            return about({ "events", std::string(target_kind(target)) + ":extra " + e->type, "no such event at " + to_string(target), to_string(*e), firing_step(*e) }, *e);
     for (auto const& target : targets) {
         auto const& w = events_at(want, target);
         auto const& g = events_at(got, target);
         for (std::size_t i = 0; i < w.size(); ++i)
             if (key(*w[i]) != key(*g[i]))
-                return Difference { "events", std::string(target_kind(target)) + ":order", to_string(*w[i]) + " as event " + std::to_string(i + 1) + " at " + to_string(target),
-                    to_string(*g[i]), firing_step(*w[i]) };
+                return about({ "events", std::string(target_kind(target)) + ":order", to_string(*w[i]) + " as event " + std::to_string(i + 1) + " at " + to_string(target),
+                    to_string(*g[i]), firing_step(*w[i]) }, *w[i]);
     }
     for (auto const& target : targets) {
         auto const& w = events_at(want, target);
         auto const& g = events_at(got, target);
         for (std::size_t i = 0; i < w.size(); ++i)
             if (!same_event(*w[i], *g[i]))
-                return Difference { "events", std::string(target_kind(target)) + ":ports", to_string(*w[i]), to_string(*g[i]), firing_step(*w[i]) };
+                return about({ "events", std::string(target_kind(target)) + ":ports", to_string(*w[i]), to_string(*g[i]), firing_step(*w[i]) }, *w[i]);
     }
     if (choices) {
         for (auto const& e : observed.events)

@@ -18,6 +18,9 @@ struct Difference {
     std::string expected;   // what the model (the spec) gives there
     std::string observed;   // what the implementation gave
     std::string step;       // the catalogue step the model took there, if known
+    // Open spec questions about how the model treated the message this difference is about
+    // ("<issue URL or 'no issue filed'>: <the question>"); not part of the signature.
+    std::vector<std::string> spec_questions {};
     std::string signature() const; // field + kind of difference + step: one per distinct deviation
     std::string summary() const;   // one line
 };

@@ -469,6 +469,7 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
         Observation obs;
         obs.outcomes = std::move(run.outcomes);
         obs.events = std::move(run.events);
+        obs.questioned = std::move(run.questioned);
         return obs;
     }
 

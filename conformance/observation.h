@@ -31,6 +31,9 @@ struct Observation {
     // Mode operations: one outcome per operation, and the events in dispatch order.
     std::vector<model::web_messaging::OperationOutcome> outcomes;
     std::vector<model::web_messaging::ObservedEvent> events;
+    // From the model only (not sent over the protocol): the messages it treated by a text an open
+    // spec question disputes.
+    std::vector<model::web_messaging::QuestionedMessage> questioned;
     friend bool operator==(Observation const&, Observation const&) = default;
 };
 

@@ -310,6 +310,7 @@ PropertyRun const* find_run(IutRun const& iut, std::string const& property)
 
 struct Finding {
     std::string iut, property, signature, step, summary, reproducer, verdict;
+    std::vector<std::string> spec_questions {};
 };
 
 std::vector<Finding> findings(std::vector<IutRun> const& runs)
@@ -319,9 +320,11 @@ std::vector<Finding> findings(std::vector<IutRun> const& runs)
         for (auto const& run : iut.properties) {
             for (std::size_t i = 0; i < run.outcome.deviations.size(); ++i) {
                 auto const& d = run.outcome.deviations[i];
-                out.push_back({ iut.iut, run.property->name, d.signature, d.difference.step, d.difference.summary(),
+                auto plain = d.difference; // the questions get a column of their own
+                plain.spec_questions.clear();
+                out.push_back({ iut.iut, run.property->name, d.signature, d.difference.step, plain.summary(),
                     i < run.reproducers.size() ? run.reproducers[i] : "",
-                    iut.expectations.expects(run.property->name, d.signature) ? "expected" : "unexpected" });
+                    iut.expectations.expects(run.property->name, d.signature) ? "expected" : "unexpected", d.difference.spec_questions });
             }
             if (run.outcome.status == PropertyOutcome::Status::error)
                 out.push_back({ iut.iut, run.property->name, "", "", run.outcome.error, "", "error" });
@@ -397,11 +400,15 @@ std::string matrix_markdown(std::vector<IutRun> const& runs, conformance::RunPar
     if (f.empty())
         out << "None.\n";
     else {
-        out << "| implementation | property | verdict | spec step | difference | reproducer |\n| --- | --- | --- | --- | --- | --- |\n";
-        for (auto const& x : f)
+        out << "| implementation | property | verdict | spec step | difference | open spec question | reproducer |\n| --- | --- | --- | --- | --- | --- | --- |\n";
+        for (auto const& x : f) {
+            std::string questions;
+            for (auto const& q : x.spec_questions)
+                questions += (questions.empty() ? "" : "; ") + md_escape(q);
             out << "| " << md_escape(x.iut) << " | " << md_escape(x.property) << " | " << x.verdict << " | " << md_escape(x.step) << " | "
-                << md_escape(x.summary) << " | " << (x.reproducer.empty() ? "" : "[" + md_escape(x.reproducer) + "](" + x.reproducer + ")")
-                << " |\n";
+                << md_escape(x.summary) << " | " << questions << " | "
+                << (x.reproducer.empty() ? "" : "[" + md_escape(x.reproducer) + "](" + x.reproducer + ")") << " |\n";
+        }
     }
     return out.str();
 }
@@ -435,12 +442,16 @@ std::string matrix_html(std::vector<IutRun> const& runs, conformance::RunParams 
     if (f.empty())
         out << "<p>None.</p>\n";
     else {
-        out << "<table>\n<tr><th>implementation</th><th>property</th><th>verdict</th><th>spec step</th><th>difference</th><th>reproducer</th></tr>\n";
-        for (auto const& x : f)
+        out << "<table>\n<tr><th>implementation</th><th>property</th><th>verdict</th><th>spec step</th><th>difference</th><th>open spec question</th><th>reproducer</th></tr>\n";
+        for (auto const& x : f) {
+            std::string questions;
+            for (auto const& q : x.spec_questions)
+                questions += (questions.empty() ? "" : "<br>") + html_escape(q);
             out << "<tr><td>" << html_escape(x.iut) << "</td><td>" << html_escape(x.property) << "</td><td>" << html_escape(x.verdict)
-                << "</td><td><code>" << html_escape(x.step) << "</code></td><td>" << html_escape(x.summary) << "</td><td>"
+                << "</td><td><code>" << html_escape(x.step) << "</code></td><td>" << html_escape(x.summary) << "</td><td>" << questions << "</td><td>"
                 << (x.reproducer.empty() ? "" : "<a href=\"" + html_escape(x.reproducer) + "\">" + html_escape(x.reproducer) + "</a>")
                 << "</td></tr>\n";
+        }
     }
     out << "</table>\n</body></html>\n";
     return out.str();

@@ -242,6 +242,127 @@ TEST(MessagingModel, ServiceWorkerPostMessageMaySkipOnlyWithoutAListener)
 
 // --- Invariants over generated sequences ---
 
+// The texts in open question (model/html/web_messaging/messaging.h, SpecQuestion): the model
+// notes each message it treats by one of them, and only those.
+TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
+{
+    using model::web_messaging::QuestionedMessage;
+    using model::web_messaging::SpecQuestion;
+    using Q = std::vector<QuestionedMessage>;
+    { // whatwg/html#5765: a message queued at a port that is then closed is still delivered
+        Ops o;
+        auto const c = o.channel();
+        PortName const p1 { c, 0 }, p2 { c, 1 };
+        auto const m1 = o.post(p1);
+        o.on(K::port_start, p2);
+        o.run();
+        auto const m2 = o.post(p1);
+        o.on(K::port_close, p2);
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_EQ(messages_at(obs, at(p2)), (std::vector { m1, m2 }));
+        EXPECT_EQ(obs.questioned, (Q { { SpecQuestion::closed_port_delivers, m2 } }));
+    }
+    { // whatwg/html#5850: both ports of a channel shipped; each received port is entangled with
+      // the other's old port, whose queue has moved already
+        Ops o;
+        auto const a = o.channel();
+        auto const s1 = o.channel();
+        auto const s2 = o.channel();
+        auto const carrier1 = o.post(PortName { s1, 0 }, { PortName { a, 0 } });
+        auto const carrier2 = o.post(PortName { s2, 0 }, { PortName { a, 1 } });
+        o.on(K::port_start, PortName { s1, 1 });
+        o.on(K::port_start, PortName { s2, 1 });
+        o.run();
+        PortName const first { carrier1, 0 }, second { carrier2, 0 };
+        o.on(K::port_start, first);
+        o.on(K::port_start, second);
+        auto const m = o.post(second);
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_TRUE(messages_at(obs, at(first)).empty());
+        EXPECT_EQ(obs.questioned, (Q { { SpecQuestion::shipped_port_keeps_message, m } }));
+    }
+    { // the doomed self-transfer: the port posted to itself is shipped, but its queue still runs
+        Ops o;
+        auto const c = o.channel();
+        PortName const p1 { c, 0 }, p2 { c, 1 };
+        o.post(p1, { p2 });
+        auto const m = o.post(p1);
+        o.on(K::port_start, p2);
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_EQ(messages_at(obs, at(p2)), std::vector { m });
+        EXPECT_EQ(obs.questioned, (Q { { SpecQuestion::shipped_port_delivers, m } }));
+    }
+    { // Worker.postMessage() before the worker runs has no target port; after, it is delivered
+        Ops o;
+        auto const w = o.add(K::new_worker).label;
+        auto& early = o.add(K::worker_post);
+        early.channel = w;
+        auto const m1 = early.label;
+        o.add(K::worker_runs).channel = w;
+        auto& late = o.add(K::worker_post);
+        late.channel = w;
+        auto const m2 = late.label;
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_EQ(messages_at(obs, EventTargetName { EventTargetName::Kind::worker_global, {}, w }), std::vector { m2 });
+        EXPECT_EQ(obs.questioned, (Q { { SpecQuestion::worker_message_before_run, m1 } }));
+    }
+    { // none of these in the everyday case: delivered to an open port, a port moved before use
+        Ops o;
+        auto const c = o.channel();
+        auto const carrier = o.channel();
+        o.post(PortName { c, 0 });
+        o.post(PortName { carrier, 0 }, { PortName { c, 1 } });
+        o.on(K::port_start, PortName { carrier, 1 });
+        o.run();
+        o.on(K::port_start, PortName { o.ops[3].label, 0 });
+        o.post(PortName { c, 0 });
+        o.run();
+        auto const obs = run_operations(o.ops);
+        EXPECT_EQ(messages_at(obs, at(PortName { o.ops[3].label, 0 })).size(), 2u);
+        EXPECT_TRUE(obs.questioned.empty());
+    }
+}
+
+// A difference about a message the model treated by a questioned text carries the question (not
+// in its signature); a difference about another message does not.
+TEST(MessagingComparator, NamesTheOpenSpecQuestionOfTheMessageItIsAbout)
+{
+    Ops o;
+    auto const c = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    auto const m1 = o.post(p1);
+    o.on(K::port_start, p2);
+    o.run();
+    auto const m2 = o.post(p1);
+    o.on(K::port_close, p2);
+    o.run();
+    Scenario s;
+    s.mode = PassMode::operations;
+    s.operations = o.ops;
+    auto const reference = run_on_model(s);
+    ASSERT_EQ(reference.questioned.size(), 1u); // m2 was queued when p2 closed; m1 was delivered before
+
+    auto const without = [&](std::uint32_t message) {
+        auto o2 = reference;
+        std::erase_if(o2.events, [&](ObservedEvent const& e) { return e.type == "message" && e.message == message; });
+        return o2;
+    };
+    auto const d = compare_observations(reference, without(m2));
+    ASSERT_TRUE(d.has_value());
+    ASSERT_EQ(d->spec_questions.size(), 1u);
+    EXPECT_NE(d->spec_questions[0].find("https://github.com/whatwg/html/issues/5765"), std::string::npos);
+    EXPECT_NE(d->summary().find("issues/5765"), std::string::npos);
+    EXPECT_EQ(d->signature().find("5765"), std::string::npos);
+
+    auto const other = compare_observations(reference, without(m1));
+    ASSERT_TRUE(other.has_value());
+    EXPECT_TRUE(other->spec_questions.empty());
+}
+
 std::map<std::uint32_t, Operation const*> by_label(std::vector<Operation> const& ops)
 {
     std::map<std::uint32_t, Operation const*> map;

@@ -39,6 +39,25 @@ char const* agent_name(Agent agent)
     return "?";
 }
 
+SpecQuestionInfo const& info(SpecQuestion question)
+{
+    static constexpr SpecQuestionInfo closed_port { "html:message-port-post-message-steps:7", "https://github.com/whatwg/html/issues/5765",
+        "the delivery task does not check that the port is still entangled, so a message already queued at a port that is then closed is delivered; engines drop it" };
+    static constexpr SpecQuestionInfo shipped_port { "html:transfermessageport--receiving:2", "https://github.com/whatwg/html/issues/5850",
+        "queued tasks move to the new port only once, when it is received; a message posted later to the old port (still entangled with a port that was shipped too) stays there" };
+    static constexpr SpecQuestionInfo worker_before_run { "html:message-port-post-message-steps:6", "",
+        "the outside port is entangled only when the worker runs (run a worker, step 5), so Worker.postMessage() before that has no target port and the message is dropped; engines queue it for the worker (no spec issue filed that we know of)" };
+    static constexpr SpecQuestionInfo shipped_delivers { "html:message-port-post-message-steps:7.1", "",
+        "a port that was transferred away keeps its port message queue, and nothing stops a task on it from running there: a message queued at it before the new port is received, or at all when the message that carried it was doomed, is delivered at the old port, although step 4's note says the channel is lost; engines deliver nothing there (no spec issue filed that we know of)" };
+    switch (question) {
+    case SpecQuestion::shipped_port_delivers: return shipped_delivers;
+    case SpecQuestion::closed_port_delivers: return closed_port;
+    case SpecQuestion::shipped_port_keeps_message: return shipped_port;
+    case SpecQuestion::worker_message_before_run: return worker_before_run;
+    }
+    return closed_port;
+}
+
 std::string to_string(EventTargetName target)
 {
     switch (target.kind) {
@@ -204,6 +223,8 @@ struct Port {
     bool enabled = false;
     bool shipped = false;
     bool onmessage_set = false;
+    bool closed = false;       // close() was called (the model's note, for the questioned delivery)
+    bool queue_moved = false;  // shipped and received: its queued tasks moved to the new port
     std::optional<EventTargetName> message_event_target; // absent: the port itself
 };
 
@@ -219,6 +240,7 @@ struct DedicatedWorker {
 struct PortHolder {
     std::shared_ptr<PortMessageQueue> queue;
     std::size_t remote_port = no_port;
+    std::size_t port = no_port; // the port that was transferred (the model's note)
 };
 
 struct BroadcastChannel {
@@ -291,6 +313,7 @@ struct World::Impl final : PortHost {
         return { true, std::move(error), false, std::string(spec::step_info(step).id) };
     }
     void fire(ObservedEvent event) { world.m_events.push_back(std::move(event)); }
+    void questioned(SpecQuestion question, std::uint32_t message) { world.m_questioned.push_back({ question, message }); }
     static EventTargetName port_target(PortName n) { return { EventTargetName::Kind::port, n, 0 }; }
 
     std::size_t find_port(PortName name) const
@@ -386,6 +409,7 @@ struct World::Impl final : PortHost {
             PM_STEP(TR::s4);
             holder.remote_port = no_port;
         }
+        holder.port = port;
         holders.push_back(std::move(holder));
         data_holder.port_id = std::uint32_t(holders.size() - 1);
     }
@@ -407,6 +431,7 @@ struct World::Impl final : PortHost {
                 ports[port].queue->push_back(std::move(task));
         }
         holder.queue->clear();
+        ports[holder.port].queue_moved = true;
         ports[port].enabled = fault_active(Fault::received_port_queue_enabled);
         // 3. With a remote port, entangle it with the new port (ending its entanglement with the
         //    port that was transferred).
@@ -502,10 +527,15 @@ struct World::Impl final : PortHost {
             return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         // 6. No target, or doomed: nothing is delivered.
         PM_STEP(PM::s6);
-        if (target_port == no_port || (doomed && !fault_active(Fault::doomed_message_delivered)))
+        if (target_port == no_port || (doomed && !fault_active(Fault::doomed_message_delivered))) {
+            if (target_port == no_port && worker && source_port == worker->outside_port && !worker->running)
+                questioned(SpecQuestion::worker_message_before_run, current_op);
             return {};
+        }
         // 7. A task on the target port's message queue.
         PM_STEP(PM::s7);
+        if (ports[target_port].queue_moved)
+            questioned(SpecQuestion::shipped_port_keeps_message, current_op);
         ports[target_port].queue->push_back(PortTask { next_sequence++, current_op,
             std::make_shared<html::SerializeWithTransferResult>(serialized.release_value()) });
         return {};
@@ -520,6 +550,10 @@ struct World::Impl final : PortHost {
         //      its global scope).
         PM_STEP(PM::s7_2);
         auto const target = ports[final_target_port].message_event_target.value_or(port_target(ports[final_target_port].name));
+        if (ports[final_target_port].closed)
+            questioned(SpecQuestion::closed_port_delivers, task.message);
+        else if (detached(final_target_port))
+            questioned(SpecQuestion::shipped_port_delivers, task.message);
         // 7.3. Its relevant realm.
         PM_STEP(PM::s7_3);
         auto const agent = ports[final_target_port].agent;
@@ -958,6 +992,7 @@ struct World::Impl final : PortHost {
             // 1. [[Detached]] becomes true.
             PM_STEP(CL::s1);
             slots(port).detached = true;
+            ports[port].closed = true;
             // 2. An entangled port is disentangled.
             PM_STEP(CL::s2);
             if (ports[port].entangled != no_port && !fault_active(Fault::closed_port_still_receives))
@@ -1213,6 +1248,7 @@ MessagingObservation run_operations(std::span<Operation const> operations)
     for (auto const& op : operations)
         observation.outcomes.push_back(world.run(op));
     observation.events = world.events();
+    observation.questioned = world.questioned();
     return observation;
 }
 

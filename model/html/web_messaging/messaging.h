@@ -141,9 +141,33 @@ struct OperationOutcome {
     }
 };
 
+// Where the model follows the text as written although an open question disputes it (an issue
+// against the spec, or engines that all agree on something else). A deviation about a message
+// the model treated so is reported with the question, so that a reader can tell a bug in an
+// implementation from a bug in the text.
+enum class SpecQuestion : std::uint8_t {
+    closed_port_delivers,       // a task already queued at a closed port still runs (whatwg/html#5765)
+    shipped_port_keeps_message, // a message queued at a port whose queue has already moved stays there (whatwg/html#5850)
+    worker_message_before_run,  // Worker.postMessage() before the worker runs has no target port, so it is dropped
+    shipped_port_delivers,      // a port transferred away still runs the tasks left on its queue (the doomed self-transfer)
+};
+struct SpecQuestionInfo {
+    std::string_view step;   // the catalogue step whose text is in question
+    std::string_view issue;  // the spec issue, or "" when none is filed
+    std::string_view text;   // the question, in our words
+};
+SpecQuestionInfo const& info(SpecQuestion);
+
+struct QuestionedMessage {
+    SpecQuestion question = SpecQuestion::closed_port_delivers;
+    std::uint32_t message = 0; // the posting op's label
+    friend bool operator==(QuestionedMessage const&, QuestionedMessage const&) = default;
+};
+
 struct MessagingObservation {
-    std::vector<OperationOutcome> outcomes; // one per operation
-    std::vector<ObservedEvent> events;      // in dispatch order
+    std::vector<OperationOutcome> outcomes;    // one per operation
+    std::vector<ObservedEvent> events;         // in dispatch order
+    std::vector<QuestionedMessage> questioned; // the messages the model treated by a questioned text
 };
 
 // Runs the operations on a fresh World and returns what was observed. A seeded fault of the
@@ -162,6 +186,7 @@ public:
     // Runs one operation.
     OperationOutcome run(Operation const&);
     std::vector<ObservedEvent> const& events() const { return m_events; }
+    std::vector<QuestionedMessage> const& questioned() const { return m_questioned; }
 
     // State that generators and invariants read.
     struct PortInfo {
@@ -184,6 +209,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     std::vector<ObservedEvent> m_events;
+    std::vector<QuestionedMessage> m_questioned;
     std::size_t m_next_op = 0;
 };
 
