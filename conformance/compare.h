@@ -21,6 +21,9 @@ struct Difference {
     // Open spec questions about how the model treated the message this difference is about
     // ("<issue URL or 'no issue filed'>: <the question>"); not part of the signature.
     std::vector<std::string> spec_questions {};
+    // Mode operations: the allowed Observation it was compared with (0: the model's own, i: its
+    // alternatives[i - 1]): the one nearest to the implementation's.
+    std::size_t reference_index = 0;
     std::string signature() const; // field + kind of difference + step: one per distinct deviation
     std::string summary() const;   // one line
 };
@@ -33,7 +36,8 @@ using Choices = std::set<std::string>;
 std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices = nullptr);
 
 // For a Scenario of mode operations (compare_observations calls it when the reference has
-// outcomes): the outcomes one by one, then each target's events in order.
+// outcomes): the outcomes one by one, then each target's events in order; the implementation
+// conforms when it gives the reference or any of its alternatives.
 std::optional<Difference> compare_operations(Observation const& reference, Observation const& observed, Choices* choices = nullptr);
 
 } // namespace pmconf::conformance

@@ -466,10 +466,16 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
 
     if (scenario.mode == PassMode::operations) {
         auto run = model::web_messaging::run_operations(scenario.operations);
-        Observation obs;
-        obs.outcomes = std::move(run.outcomes);
-        obs.events = std::move(run.events);
-        obs.questioned = std::move(run.questioned);
+        auto const observation = [](model::web_messaging::MessagingObservation& r) {
+            Observation obs;
+            obs.outcomes = std::move(r.outcomes);
+            obs.events = std::move(r.events);
+            obs.questioned = std::move(r.questioned);
+            return obs;
+        };
+        auto obs = observation(run);
+        for (auto& alternative : run.alternatives)
+            obs.alternatives.push_back(observation(alternative));
         return obs;
     }
 

@@ -34,6 +34,9 @@ struct Observation {
     // From the model only (not sent over the protocol): the messages it treated by a text an open
     // spec question disputes.
     std::vector<model::web_messaging::QuestionedMessage> questioned;
+    // From the model only: the other Observations the spec allows (another order of tasks it
+    // leaves open; model::web_messaging::Schedule). The comparator accepts any of them.
+    std::vector<Observation> alternatives;
     friend bool operator==(Observation const&, Observation const&) = default;
 };
 

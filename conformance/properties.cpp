@@ -639,7 +639,9 @@ private:
         d.reproduce = to_string(key);
         d.difference = std::move(best_difference);
         d.scenario = std::move(best.scenario);
-        d.expected = std::move(best.reference);
+        // The allowed Observation the difference was found against (the reference itself, or one
+        // of the other orders of tasks the spec leaves open).
+        d.expected = d.difference.reference_index == 0 ? std::move(best.reference) : best.reference.alternatives[d.difference.reference_index - 1];
         d.observed = std::move(best_observed);
         return d;
     }

@@ -274,6 +274,7 @@ struct Container {
 
 struct World::Impl final : PortHost {
     World& world;
+    Schedule schedule = Schedule::oldest_first;
     Heap heap;
     std::array<RealmId, agent_count> realms {};
     std::vector<Port> ports;
@@ -291,7 +292,7 @@ struct World::Impl final : PortHost {
     Agent receiving_agent = Agent::window_a;
     std::vector<std::size_t> received_ports;
 
-    explicit Impl(World& w) : world(w)
+    Impl(World& w, Schedule s) : world(w), schedule(s)
     {
         // Windows A and B: one site, one agent cluster; window C: another site; the service
         // worker: an agent cluster of its own (so shared memory does not reach it).
@@ -829,8 +830,20 @@ struct World::Impl final : PortHost {
         return message_port_post_message(port, target, *transfer, op.message);
     }
 
-    // Runs one runnable task: the oldest one queued. Returns false when none is runnable.
+    // A port transferred away (not closed) whose queue still holds tasks: until the new port is
+    // received they may run here (see Schedule).
+    bool in_transit(std::size_t port) { return detached(port) && !ports[port].closed; }
+
+    // Runs one runnable task: the oldest one queued (with shipped_ports_last, one on a port in
+    // transit only when no other task is runnable). Returns false when none is runnable.
     bool run_one_task()
+    {
+        if (schedule == Schedule::shipped_ports_last && run_one_task(true))
+            return true;
+        return run_one_task(false);
+    }
+
+    bool run_one_task(bool defer_in_transit)
     {
         enum class From { none, port, dom, client } from = From::none;
         std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
@@ -839,6 +852,8 @@ struct World::Impl final : PortHost {
         for (std::size_t p = 0; p < ports.size(); ++p) {
             auto const& port = ports[p];
             if (!port.enabled || port.queue->empty() || !agent_runs(port.agent))
+                continue;
+            if (defer_in_transit && in_transit(p))
                 continue;
             bool const back = fault_active(Fault::port_queue_delivers_newest_first);
             auto const& task = back ? port.queue->back() : port.queue->front();
@@ -1191,7 +1206,7 @@ struct World::Impl final : PortHost {
     }
 };
 
-World::World() : m_impl(std::make_unique<Impl>(*this)) { }
+World::World(Schedule schedule) : m_impl(std::make_unique<Impl>(*this, schedule)) { }
 World::~World() = default;
 
 OperationOutcome World::run(Operation const& op)
@@ -1241,14 +1256,37 @@ std::optional<std::uint32_t> World::worker() const
 
 bool World::worker_runs() const { return m_impl->worker && m_impl->worker->running; }
 
-MessagingObservation run_operations(std::span<Operation const> operations)
+namespace {
+
+MessagingObservation run_with(std::span<Operation const> operations, Schedule schedule)
 {
-    World world;
+    World world(schedule);
     MessagingObservation observation;
     for (auto const& op : operations)
         observation.outcomes.push_back(world.run(op));
     observation.events = world.events();
     observation.questioned = world.questioned();
+    return observation;
+}
+
+bool same(MessagingObservation const& a, MessagingObservation const& b)
+{
+    return a.events == b.events && std::equal(a.outcomes.begin(), a.outcomes.end(), b.outcomes.begin(), b.outcomes.end(),
+        [](OperationOutcome const& x, OperationOutcome const& y) { return x == y && x.step == y.step; });
+}
+
+} // namespace
+
+MessagingObservation run_operations(std::span<Operation const> operations)
+{
+    auto observation = run_with(operations, Schedule::oldest_first);
+    // The other schedule matters only where a port in transit held tasks: most runs skip it.
+    bool const shipped = std::any_of(operations.begin(), operations.end(), [](Operation const& op) { return !op.transfer.empty(); });
+    if (shipped) {
+        auto other = run_with(operations, Schedule::shipped_ports_last);
+        if (!same(other, observation))
+            observation.alternatives.push_back(std::move(other));
+    }
     return observation;
 }
 

@@ -168,17 +168,33 @@ struct MessagingObservation {
     std::vector<OperationOutcome> outcomes;    // one per operation
     std::vector<ObservedEvent> events;         // in dispatch order
     std::vector<QuestionedMessage> questioned; // the messages the model treated by a questioned text
+    // Other observations the spec allows as well, each from another order of tasks it leaves open
+    // (see Schedule); none when every order gives this one.
+    std::vector<MessagingObservation> alternatives;
 };
 
-// Runs the operations on a fresh World and returns what was observed. A seeded fault of the
-// messaging algorithms (model/infra/faults.h) applies while its FaultScope lives.
+// Which runnable task an event loop takes next, where the spec leaves it open (tasks on different
+// queues: the port message queues, the DOM manipulation task source, client message queues).
+// Nearly every such choice only interleaves events at different targets, which the comparison
+// (per target) does not see. One changes what is observed: a port that was transferred away keeps
+// its queue until the new port is received (transfer steps 2, transfer-receiving steps 2), so a
+// task left on it runs at the old port if it runs first, or moves with the port if the receiving
+// task runs first.
+enum class Schedule : std::uint8_t {
+    oldest_first,       // the task queued first, whatever its queue
+    shipped_ports_last, // the same, but a port transferred away runs its tasks only when nothing else can run
+};
+
+// Runs the operations on a fresh World (oldest_first) and returns what was observed, with the
+// other schedules' observations as alternatives. A seeded fault of the messaging algorithms
+// (model/infra/faults.h) applies while its FaultScope lives.
 MessagingObservation run_operations(std::span<Operation const>);
 
 // --- The World, for the stateful tests and generators that need to look at its state ---
 
 class World {
 public:
-    World();
+    explicit World(Schedule = Schedule::oldest_first);
     ~World();
     World(World const&) = delete;
     World& operator=(World const&) = delete;
