@@ -127,8 +127,8 @@ Profile client_message_queue()
 {
     return operations({ OpKind::new_channel, OpKind::client_post, OpKind::client_gone, OpKind::container_start,
                           OpKind::container_set_onmessage, OpKind::container_add_listener, OpKind::document_parsed,
-                          OpKind::service_worker_listens, OpKind::service_worker_post },
-        true, { "service-worker-clients", "messaging-agents", "message-ports" });
+                          OpKind::service_worker_listens, OpKind::service_worker_post, OpKind::new_worker, OpKind::worker_runs },
+        true, { "service-worker-clients", "messaging-agents", "message-ports", "dedicated-workers" });
 }
 
 Profile dedicated_workers()
@@ -197,9 +197,9 @@ std::vector<ConformanceProperty> const& properties()
                 "html:dom-broadcastchannel-postmessage:9.1" },
             broadcast_channels() },
         { "client-message-queue", "web-messaging",
-            "Client.postMessage(): the client message queue holds messages until startMessages(), onmessage or the end of parsing (not addEventListener)",
+            "Client.postMessage(): the client message queue holds messages until startMessages(), onmessage, the end of parsing or, for a worker client, the worker running (not addEventListener)",
             { "service-workers:client-postmessage-options:4.5", "service-workers:service-worker-container-event-handlers:1",
-                "service-workers:navigator-service-worker-startmessages:1", "html:stop-parsing:6.4",
+                "service-workers:navigator-service-worker-startmessages:1", "html:stop-parsing:6.4", "html:run-a-worker--oncomplete:14",
                 "service-workers:client-postmessage-options:4.5.3/catch" },
             client_message_queue() },
         { "dedicated-workers", "web-messaging",

@@ -1094,7 +1094,7 @@ Scenario decode_operations(Value const& j, Where const& where)
         }
         if (auto const* c = member(jo, "client")) {
             if (!c->IsUint() || c->GetUint() >= model::web_messaging::client_count)
-                fail(w / "client", "expected a client: 0, 1 or 2");
+                fail(w / "client", "expected a client: 0, 1, 2 (the windows) or 3 (the dedicated worker)");
             op.client = c->GetUint();
         }
         if (auto const* n = member(jo, "name")) {

@@ -210,6 +210,39 @@ TEST(MessagingModel, ClientMessageQueueIsEnabledByStartOnmessageOrParsingOnly)
     }
 }
 
+// html:run-a-worker--oncomplete:14: a dedicated worker is a service worker client once it runs, and
+// running enables its client message queue (no startMessages() needed); before that the service
+// worker has no Client for it. Its ServiceWorker.postMessage() has a Client (not WindowClient) source.
+TEST(MessagingModel, AWorkerClientsQueueIsEnabledWhenTheWorkerRuns)
+{
+    using model::web_messaging::worker_client;
+    Ops o;
+    auto const w = o.add(K::new_worker).label;
+    auto& early = o.add(K::client_post);
+    early.client = worker_client;
+    o.add(K::worker_runs).channel = w;
+    auto& late = o.add(K::client_post);
+    late.client = worker_client;
+    auto const m = late.label;
+    auto& up = o.add(K::service_worker_post);
+    up.client = worker_client;
+    auto const m_up = up.label;
+    o.run();
+    auto const obs = run_operations(o.ops);
+    EXPECT_TRUE(obs.outcomes[1].skipped);
+    EXPECT_FALSE(obs.outcomes[3].skipped);
+    EXPECT_EQ(messages_at(obs, at_client(worker_client)), std::vector { m });
+    EXPECT_EQ(messages_at(obs, EventTargetName { EventTargetName::Kind::service_worker_global, {}, 0 }), std::vector { m_up });
+    for (auto const& e : obs.events)
+        EXPECT_EQ(e.source, e.target.kind == EventTargetName::Kind::container ? "ServiceWorker" : "Client");
+    // A worker has no document, and its end is not modelled.
+    o.client(K::document_parsed, worker_client);
+    o.client(K::client_gone, worker_client);
+    auto const more = run_operations(o.ops);
+    EXPECT_TRUE(more.outcomes[o.ops.size() - 2].skipped);
+    EXPECT_TRUE(more.outcomes[o.ops.size() - 1].skipped);
+}
+
 // service-workers:service-worker-postmessage-options:5-6.2.6 and should-skip-event-algorithm:
 // a message to the service worker is an ExtendableMessageEvent with the window's origin and a
 // WindowClient source; without a message listener at the service worker's first run the user agent

@@ -86,6 +86,8 @@ constexpr std::array faults {
         "a Worker's outside port queue stays disabled: the worker's messages never reach the page" },
     FaultInfo { Fault::service_worker_skips_handled_message, "service-worker-skips-handled-message",
         "service-workers:should-skip-event-algorithm:2", "a message to a service worker that listens for messages is skipped" },
+    FaultInfo { Fault::worker_client_queue_not_enabled, "worker-client-queue-not-enabled", "html:run-a-worker--oncomplete:14",
+        "a worker that runs does not enable its client message queue: Client.postMessage() to it waits for startMessages()" },
 };
 } // namespace
 

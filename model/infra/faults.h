@@ -50,6 +50,7 @@ enum class Fault {
     client_queue_enabled_from_start,
     worker_outside_port_not_enabled,
     service_worker_skips_handled_message,
+    worker_client_queue_not_enabled,
 };
 
 struct FaultInfo {

@@ -39,6 +39,8 @@ char const* agent_name(Agent agent)
     return "?";
 }
 
+Agent client_agent(std::uint32_t client) { return client == worker_client ? Agent::dedicated_worker : Agent(client); }
+
 SpecQuestionInfo const& info(SpecQuestion question)
 {
     static constexpr SpecQuestionInfo closed_port { "html:message-port-post-message-steps:7", "https://github.com/whatwg/html/issues/5765",
@@ -702,7 +704,7 @@ struct World::Impl final : PortHost {
         // 4.5. A task on the client message queue.
         PM_STEP(CP::s4_5);
         auto const message = current_op;
-        auto const agent = Agent(client);
+        auto const agent = client_agent(std::uint32_t(client));
         containers[client].client_message_queue.push_back({ next_sequence++, [this, client, agent, message, shared, source_origin] {
             EventTargetName const target { EventTargetName::Kind::container, {}, std::uint32_t(client) };
             // 4.5.1-4.5.2. origin and source.
@@ -776,9 +778,10 @@ struct World::Impl final : PortHost {
         PM_STEP(SWP::s6_2);
         auto const message = current_op;
         auto const origin = origin_of(poster);
-        dom_manipulation.push_back({ next_sequence++, Agent::service_worker, [this, shared, message, origin, optional] {
+        std::string const source = poster == Agent::dedicated_worker ? "Client" : "WindowClient";
+        dom_manipulation.push_back({ next_sequence++, Agent::service_worker, [this, shared, message, origin, source, optional] {
             EventTargetName const target { EventTargetName::Kind::service_worker_global, {}, 0 };
-            // 6.2.1. source: a WindowClient (the poster is a window).
+            // 6.2.1. source: a Client for the poster (a WindowClient for a window).
             PM_STEP(SWP::s6_2_1);
             // 6.2.2. origin.
             PM_STEP(SWP::s6_2_2);
@@ -787,7 +790,7 @@ struct World::Impl final : PortHost {
             // 6.2.4. Deserialize with transfer into its realm.
             PM_STEP(SWP::s6_2_4);
             auto deserialized = deserialize_with_transfer(*shared, message, Agent::service_worker);
-            ObservedEvent e { target, "message", message, {}, origin, "WindowClient", optional };
+            ObservedEvent e { target, "message", message, {}, origin, source, optional };
             if (deserialized.is_throw()) {
                 // 6.2.4/catch. A messageerror event.
                 PM_STEP(SWP::s6_2_4_catch);
@@ -1044,7 +1047,8 @@ struct World::Impl final : PortHost {
             return {};
         }
         case K::client_post: {
-            if (op.client >= client_count)
+            // (A worker that has not run is no client yet: the service worker has no Client for it.)
+            if (op.client >= client_count || (op.client == worker_client && !agent_runs(Agent::dedicated_worker)))
                 return skipped;
             auto transfer = transfer_objects(op.transfer, Agent::service_worker);
             if (!transfer)
@@ -1058,7 +1062,8 @@ struct World::Impl final : PortHost {
             return client_post_message(op.client, *transfer, op.message);
         }
         case K::client_gone:
-            if (op.client >= client_count || !containers[op.client].exists)
+            // (A worker's end is not modelled.)
+            if (op.client >= client_count || op.client == worker_client || !containers[op.client].exists)
                 return skipped;
             containers[op.client].exists = false;
             return {};
@@ -1086,7 +1091,7 @@ struct World::Impl final : PortHost {
                 if (fault_active(Fault::client_queue_enabled_by_add_listener))
                     enable_client_message_queue(op.client);
             } else {
-                if (container.parsed)
+                if (container.parsed || op.client == worker_client) // (a worker has no document)
                     return skipped;
                 container.parsed = true;
                 // Steps 1-5 are the parser's own.
@@ -1094,7 +1099,7 @@ struct World::Impl final : PortHost {
                 // 6. A task for DOMContentLoaded.
                 PM_STEP(SP::s6);
                 auto const client = op.client;
-                dom_manipulation.push_back({ next_sequence++, Agent(client), [this, client] {
+                dom_manipulation.push_back({ next_sequence++, client_agent(client), [this, client] {
                     // 6.2. DOMContentLoaded fires (not observed here).
                     PM_STEP(SP::s6_2);
                     // 6.4. The client message queue is enabled.
@@ -1117,7 +1122,7 @@ struct World::Impl final : PortHost {
         case K::service_worker_post: {
             if (op.client >= client_count || !containers[op.client].exists)
                 return skipped;
-            auto const agent = Agent(op.client);
+            auto const agent = client_agent(op.client);
             auto transfer = transfer_objects(op.transfer, agent);
             if (!transfer)
                 return skipped;
@@ -1183,6 +1188,12 @@ struct World::Impl final : PortHost {
             // 12. So is the inside port's.
             PM_STEP(RW::s12);
             ports[worker->inside_port].enabled = true;
+            // 14. And the client message queue of the worker's ServiceWorkerContainer (the worker
+            //     is a service worker client from now on).
+            PM_STEP(RW::s14);
+            containers[worker_client].exists = true;
+            if (!fault_active(Fault::worker_client_queue_not_enabled))
+                enable_client_message_queue(worker_client);
             return {};
         }
         case K::worker_post: {

@@ -46,11 +46,15 @@ std::string to_string(PortName);
 
 // The agents of a World. The two windows share a storage key and an agent cluster; the third
 // window has another storage key; the service worker (of the first two windows' origin) is an
-// agent cluster of its own. Each window is a service worker client. Window A may start one
-// dedicated worker, in its agent cluster; the worker's agent runs once the worker runs.
+// agent cluster of its own. Window A may start one dedicated worker, in its agent cluster; the
+// worker's agent runs once the worker runs. The service worker's clients are the three windows
+// (clients 0-2) and the dedicated worker (client 3, a worker client from the moment it runs); the
+// service worker controls them all.
 enum class Agent : std::uint8_t { window_a, window_b, window_other_site, service_worker, dedicated_worker };
 inline constexpr int agent_count = 5;
-inline constexpr int client_count = 3; // the windows
+inline constexpr int client_count = 4;
+inline constexpr std::uint32_t worker_client = 3;
+Agent client_agent(std::uint32_t client); // the agent whose global is that client
 char const* agent_name(Agent);
 
 // --- Operations ---
@@ -96,7 +100,7 @@ struct Operation {
     PortName port;                      // port_*
     std::uint32_t channel = 0;          // broadcast_post / broadcast_close: the op that made the BroadcastChannel
                                         // worker_*: the op that made the Worker
-    std::uint32_t client = 0;           // client_* and container_* and document_parsed: 0 .. client_count - 1
+    std::uint32_t client = 0;           // client_* and container_* and document_parsed: 0 .. client_count - 1 (3: the worker)
     std::uint8_t name = 0;              // new_broadcast: the channel name ("a", "b")
     std::vector<PortName> transfer;     // port_post, client_post, worker_post, worker_global_post
     bool sequence_overload = false;     // port_post, client_post: the (message, transfer) overload
