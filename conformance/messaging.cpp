@@ -178,6 +178,8 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
         op.client = std::uint32_t(d.below(client_count));
         break;
     case K::new_worker:
+        op.unparsable_url = d.chance(15);
+        break;
     case K::service_worker_listens:
         break;
     case K::service_worker_post:
@@ -242,6 +244,11 @@ rc::Seq<Operation> simplify(Operation const& op)
     if (op.sequence_overload) {
         auto o = op;
         o.sequence_overload = false;
+        simpler.push_back(std::move(o));
+    }
+    if (op.unparsable_url) {
+        auto o = op;
+        o.unparsable_url = false;
         simpler.push_back(std::move(o));
     }
     return rc::seq::fromContainer(std::move(simpler));

@@ -511,6 +511,11 @@ public:
                 uint(op.channel);
                 break;
             case OpKind::new_worker:
+                if (op.unparsable_url) {
+                    key("unparsableURL");
+                    boolean(true);
+                }
+                break;
             case OpKind::service_worker_listens:
             case OpKind::run_event_loops:
                 break;
@@ -1113,6 +1118,7 @@ Scenario decode_operations(Value const& j, Where const& where)
             op.message.shared_buffer = bool_field(*m, "sharedArrayBuffer", w / "message", false);
             op.message.symbol = bool_field(*m, "symbol", w / "message", false);
         }
+        op.unparsable_url = bool_field(jo, "unparsableURL", w, false);
         s.operations.push_back(std::move(op));
     }
     return s;

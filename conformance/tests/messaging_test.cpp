@@ -210,6 +210,21 @@ TEST(MessagingModel, ClientMessageQueueIsEnabledByStartOnmessageOrParsingOnly)
     }
 }
 
+// html:dom-worker:3-4: a script URL that does not parse throws SyntaxError and makes no worker.
+TEST(MessagingModel, AnUnparsableWorkerURLThrowsSyntaxError)
+{
+    Ops o;
+    o.add(K::new_worker).unparsable_url = true;
+    auto const w = o.add(K::new_worker).label;
+    o.add(K::worker_runs).channel = w;
+    auto const obs = run_operations(o.ops);
+    EXPECT_TRUE(obs.outcomes[0].threw);
+    EXPECT_EQ(obs.outcomes[0].error, "SyntaxError");
+    EXPECT_EQ(obs.outcomes[0].step, "html:dom-worker:4");
+    EXPECT_FALSE(obs.outcomes[1].threw || obs.outcomes[1].skipped);
+    EXPECT_FALSE(obs.outcomes[2].skipped);
+}
+
 // html:run-a-worker--oncomplete:14: a dedicated worker is a service worker client once it runs, and
 // running enables its client message queue (no startMessages() needed); before that the service
 // worker has no Client for it. Its ServiceWorker.postMessage() has a Client (not WindowClient) source.

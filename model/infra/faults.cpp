@@ -88,6 +88,8 @@ constexpr std::array faults {
         "service-workers:should-skip-event-algorithm:2", "a message to a service worker that listens for messages is skipped" },
     FaultInfo { Fault::worker_client_queue_not_enabled, "worker-client-queue-not-enabled", "html:run-a-worker--oncomplete:14",
         "a worker that runs does not enable its client message queue: Client.postMessage() to it waits for startMessages()" },
+    FaultInfo { Fault::unparsable_worker_url_accepted, "unparsable-worker-url-accepted", "html:dom-worker:4",
+        "new Worker() with a URL that does not parse makes a worker instead of throwing SyntaxError" },
 };
 } // namespace
 

@@ -51,6 +51,7 @@ enum class Fault {
     worker_outside_port_not_enabled,
     service_worker_skips_handled_message,
     worker_client_queue_not_enabled,
+    unparsable_worker_url_accepted,
 };
 
 struct FaultInfo {

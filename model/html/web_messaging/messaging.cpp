@@ -134,7 +134,7 @@ std::string to_string(Operation const& op)
     case K::container_add_listener: return n + "client(" + std::to_string(op.client) + "): navigator.serviceWorker.addEventListener('message', f)";
     case K::document_parsed: return n + "client(" + std::to_string(op.client) + "): the document finishes parsing";
     case K::run_event_loops: return n + "run the event loops";
-    case K::new_worker: return n + "in window A: worker(" + std::to_string(index) + ") = new Worker(url)";
+    case K::new_worker: return n + "in window A: worker(" + std::to_string(index) + ") = new Worker(" + (op.unparsable_url ? "an unparsable URL" : "url") + ")";
     case K::worker_runs: return n + "worker(" + std::to_string(op.channel) + ")'s script has loaded and runs";
     case K::worker_post: return n + "worker(" + std::to_string(op.channel) + ").postMessage(" + post_args() + ")";
     case K::worker_global_post: return n + "in worker(" + std::to_string(op.channel) + "): postMessage(" + post_args() + ")";
@@ -1138,9 +1138,16 @@ struct World::Impl final : PortHost {
             if (worker)
                 return skipped;
             // https://html.spec.whatwg.org/multipage/workers.html#dom-worker
-            // (Steps 1, 3 and 4 parse the script URL.)
+            // 1. The script URL as a string (no Trusted Types policy here: the string itself).
+            PM_STEP(WC::s1);
             // 2. The creator's settings.
             PM_STEP(WC::s2);
+            // 3. Parse it against them.
+            PM_STEP(WC::s3);
+            // 4. A URL that does not parse throws.
+            PM_STEP(WC::s4);
+            if (op.unparsable_url && !fault_active(Fault::unparsable_worker_url_accepted))
+                return threw("SyntaxError", WC::s4);
             // 5. The outside port, in the creator's realm.
             PM_STEP(WC::s5);
             DedicatedWorker w;

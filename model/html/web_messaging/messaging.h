@@ -104,6 +104,7 @@ struct Operation {
     std::uint8_t name = 0;              // new_broadcast: the channel name ("a", "b")
     std::vector<PortName> transfer;     // port_post, client_post, worker_post, worker_global_post
     bool sequence_overload = false;     // port_post, client_post: the (message, transfer) overload
+    bool unparsable_url = false;        // new_worker: a script URL that does not parse
     MessageSpec message;
     friend bool operator==(Operation const&, Operation const&) = default;
 };
