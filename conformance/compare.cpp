@@ -241,6 +241,12 @@ std::string outcome_text(model::web_messaging::OperationOutcome const& r)
 // targets belongs to the task sources, which the spec leaves to the implementation).
 namespace {
 
+std::string question_text(model::web_messaging::SpecQuestion question)
+{
+    auto const& i = model::web_messaging::info(question);
+    return (i.issue.empty() ? std::string("no issue filed") : std::string(i.issue)) + ": " + std::string(i.text);
+}
+
 std::optional<Difference> compare_one_schedule(Observation const& reference, Observation const& observed, Choices* choices)
 {
     for (std::size_t i = 0; i < reference.outcomes.size(); ++i) {
@@ -248,8 +254,11 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
         auto const got = i < observed.outcomes.size() ? observed.outcomes[i] : model::web_messaging::OperationOutcome { false, {}, true, {} };
         if (want == got)
             continue;
-        return Difference { "outcome", outcome_text(want) + "->" + outcome_text(got),
-            outcome_text(want) + " (operation " + std::to_string(i) + ")", outcome_text(got), want.step };
+        Difference d { "outcome", outcome_text(want) + "->" + outcome_text(got), outcome_text(want) + " (operation " + std::to_string(i) + ")",
+            outcome_text(got), want.step };
+        for (auto const q : want.questions)
+            d.spec_questions.push_back(question_text(q));
+        return d;
     }
     if (observed.outcomes.size() > reference.outcomes.size())
         return Difference { "outcome", "count", std::to_string(reference.outcomes.size()) + " outcomes", std::to_string(observed.outcomes.size()), "" };
@@ -305,10 +314,8 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
     auto const about = [&](Difference d, ObservedEvent const& e) {
         if (e.type != "close")
             for (auto const& q : reference.questioned)
-                if (q.message == e.message) {
-                    auto const& i = model::web_messaging::info(q.question);
-                    d.spec_questions.push_back((i.issue.empty() ? std::string("no issue filed") : std::string(i.issue)) + ": " + std::string(i.text));
-                }
+                if (q.message == e.message)
+                    d.spec_questions.push_back(question_text(q.question));
         return d;
     };
     for (auto const& target : targets)

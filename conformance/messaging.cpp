@@ -43,7 +43,7 @@ Operation draw_operation(Draw& d, SequenceProfile const& profile, World const& w
     auto const channels = world.broadcast_channels();
     std::vector<World::PortInfo> live;
     for (auto const& p : ports)
-        if (p.exists)
+        if (p.exists && !p.implicit)
             live.push_back(p);
 
     static constexpr Weighted weights[] = {

@@ -225,6 +225,7 @@ struct Port {
     bool enabled = false;
     bool shipped = false;
     bool onmessage_set = false;
+    bool implicit = false;     // a worker's outside or inside port: no script holds it
     bool closed = false;       // close() was called (the model's note, for the questioned delivery)
     bool queue_moved = false;  // shipped and received: its queued tasks moved to the new port
     std::optional<EventTargetName> message_event_target; // absent: the port itself
@@ -319,11 +320,13 @@ struct World::Impl final : PortHost {
     void questioned(SpecQuestion question, std::uint32_t message) { world.m_questioned.push_back({ question, message }); }
     static EventTargetName port_target(PortName n) { return { EventTargetName::Kind::port, n, 0 }; }
 
+    // The port a script holds by that name (a worker's implicit ports are held by no script: an
+    // op that names one is not run).
     std::size_t find_port(PortName name) const
     {
         for (std::size_t i = 0; i < ports.size(); ++i)
             if (ports[i].name == name)
-                return i;
+                return ports[i].implicit ? no_port : i;
         return no_port;
     }
     PlatformSlots& slots(std::size_t port) { return ecma262::slots_of<PlatformSlots>(heap.object(ports[port].object)); }
@@ -1153,6 +1156,7 @@ struct World::Impl final : PortHost {
             DedicatedWorker w;
             w.op = current_op;
             w.outside_port = allocate_port(PortName { current_op, 0 }, Agent::window_a);
+            ports[w.outside_port].implicit = true;
             // 6. Its message events go to the Worker.
             PM_STEP(WC::s6);
             ports[w.outside_port].message_event_target = EventTargetName { EventTargetName::Kind::worker, {}, current_op };
@@ -1177,6 +1181,7 @@ struct World::Impl final : PortHost {
             // 3. The inside port, in the worker's realm.
             PM_STEP(RW::s3);
             worker->inside_port = allocate_port(PortName { worker->op, 1 }, Agent::dedicated_worker);
+            ports[worker->inside_port].implicit = true;
             // 4. A dedicated worker:
             PM_STEP(RW::s4);
             // 4.1. the inside port's message events go to the global scope;
@@ -1234,6 +1239,14 @@ OperationOutcome World::run(Operation const& op)
     auto outcome = m_impl->run(op);
     if (!outcome.threw && !outcome.skipped)
         outcome.step = std::string(returning_step(op.kind));
+    auto names = op.transfer;
+    if (op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start || op.kind == Operation::Kind::port_set_onmessage
+        || op.kind == Operation::Kind::port_add_listener || op.kind == Operation::Kind::port_close)
+        names.push_back(op.port);
+    for (auto const& q : m_questioned)
+        for (auto const& name : names)
+            if (name.op == q.message && std::find(outcome.questions.begin(), outcome.questions.end(), q.question) == outcome.questions.end())
+                outcome.questions.push_back(q.question);
     return outcome;
 }
 
@@ -1248,6 +1261,7 @@ std::vector<World::PortInfo> World::ports() const
         info.exists = m_impl->agent_runs(p.agent);
         info.detached = m_impl->detached(i);
         info.shipped = p.shipped;
+        info.implicit = p.implicit;
         info.enabled = p.enabled;
         if (p.entangled != no_port)
             info.entangled = m_impl->ports[p.entangled].name;

@@ -135,17 +135,6 @@ struct ObservedEvent {
 };
 std::string to_string(ObservedEvent const&);
 
-struct OperationOutcome {
-    bool threw = false;
-    std::string error;             // DOMException name or TypeError
-    bool skipped = false;          // the op names something that does not exist (yet): not run
-    std::string step;              // the model's only: the catalogue step that threw (not compared)
-    friend bool operator==(OperationOutcome const& a, OperationOutcome const& b)
-    {
-        return a.threw == b.threw && a.error == b.error && a.skipped == b.skipped;
-    }
-};
-
 // Where the model follows the text as written although an open question disputes it (an issue
 // against the spec, or engines that all agree on something else). A deviation about a message
 // the model treated so is reported with the question, so that a reader can tell a bug in an
@@ -167,6 +156,20 @@ struct QuestionedMessage {
     SpecQuestion question = SpecQuestion::closed_port_delivers;
     std::uint32_t message = 0; // the posting op's label
     friend bool operator==(QuestionedMessage const&, QuestionedMessage const&) = default;
+};
+
+struct OperationOutcome {
+    bool threw = false;
+    std::string error;             // DOMException name or TypeError
+    bool skipped = false;          // the op names something that does not exist (yet): not run
+    std::string step;              // the model's only: the catalogue step that threw (not compared)
+    // The model's only: the questions of the messages that delivered the ports this op names (an
+    // op on a port the model dropped, or delivered elsewhere, under a questioned text).
+    std::vector<SpecQuestion> questions {};
+    friend bool operator==(OperationOutcome const& a, OperationOutcome const& b)
+    {
+        return a.threw == b.threw && a.error == b.error && a.skipped == b.skipped;
+    }
 };
 
 struct MessagingObservation {
@@ -216,6 +219,7 @@ public:
         bool exists = true;            // a port that was received exists in its agent
         bool detached = false;         // [[Detached]]: closed or transferred away
         bool shipped = false;
+        bool implicit = false;         // a worker's outside or inside port: no script names it
         bool enabled = false;
         std::optional<PortName> entangled;
         std::size_t queued = 0;

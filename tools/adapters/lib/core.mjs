@@ -174,6 +174,18 @@ const I = {
     setTimeout: G.setTimeout,
     clearTimeout: G.clearTimeout,
     setImmediate: typeof G.setImmediate === 'function' ? G.setImmediate : undefined,
+    // Dedicated workers (operation sequences): a web Worker from a Blob URL, driven through a
+    // SharedArrayBuffer with Atomics (see "Dedicated workers" below).
+    Worker: typeof G.Worker === 'function' ? G.Worker : undefined,
+    Blob: typeof G.Blob === 'function' ? G.Blob : undefined,
+    createObjectURL: typeof G.URL === 'function' && typeof G.URL.createObjectURL === 'function' ? G.URL.createObjectURL : undefined,
+    URL: typeof G.URL === 'function' ? G.URL : undefined,
+    TextEncoder: typeof G.TextEncoder === 'function' ? G.TextEncoder : undefined,
+    TextDecoder: typeof G.TextDecoder === 'function' ? G.TextDecoder : undefined,
+    atomicsWait: typeof G.Atomics === 'object' && G.Atomics ? G.Atomics.wait : undefined,
+    atomicsLoad: typeof G.Atomics === 'object' && G.Atomics ? G.Atomics.load : undefined,
+    atomicsStore: typeof G.Atomics === 'object' && G.Atomics ? G.Atomics.store : undefined,
+    atomicsNotify: typeof G.Atomics === 'object' && G.Atomics ? G.Atomics.notify : undefined,
     performance: G.performance,
     performanceNow: G.performance && typeof G.performance.now === 'function' ? G.performance.now : undefined,
     errorPrototypes: errorNames.map(n => [n, G[n].prototype]),
@@ -1990,9 +2002,11 @@ export async function runParsedScenario(sc, where = '') {
 // run them (docs/protocol.md, "Operation sequences (messaging)"); pmconf compares what happened
 // with its reference model (model/html/web_messaging/messaging.cpp).
 //
-// * A runtime is one agent, `windowA` (its one thread). An operation in another agent, or on a
-//   service worker client, fails the batch with an AdapterError: pmconf sends them only to IUTs
-//   that announce `messaging-agents` / `service-worker-clients`.
+// * A runtime is one agent, `windowA` (its main thread), plus at most one dedicated worker a
+//   sequence where it can run one (`dedicated-workers`; see "Dedicated workers" below). An
+//   operation in another agent, or on a service worker client, fails the batch with an
+//   AdapterError: pmconf sends them only to IUTs that announce `messaging-agents` /
+//   `service-worker-clients`.
 // * Names, as the model gives them: [L, 0] and [L, 1] are port1 and port2 of the channel op L
 //   made; [L, i] is the i-th port of the `ports` of the message event that delivered the message
 //   op L posted (named when that event is dispatched); a BroadcastChannel is named by the op that
@@ -2010,7 +2024,7 @@ export async function runParsedScenario(sc, where = '') {
 //   runtime has finished closing them. Nothing of one run reaches the next.
 
 const agentNames = ['windowA', 'windowB', 'windowOtherSite', 'serviceWorker'];
-const clientCount = 3;
+const clientCount = 4; // the three windows and the dedicated worker (a service worker client)
 const maxLabel = 2 ** 32 - 1; // labels and port indices are the model's uint32
 
 // The fields of each op besides `op` and `label`, all required (docs/protocol.md's table).
@@ -2031,7 +2045,12 @@ const operationFields = {
     containerAddListener: ['client'],
     documentParsed: ['client'],
     runEventLoops: [],
+    newWorker: [],
+    workerRuns: ['worker'],
+    workerPost: ['worker', 'transfer', 'overload', 'message'],
+    workerGlobalPost: ['worker', 'transfer', 'overload', 'message'],
 };
+const workerOperations = new Set(['newWorker', 'workerRuns', 'workerPost', 'workerGlobalPost']);
 
 class ParsedOperation {
     constructor(op, label) {
@@ -2045,6 +2064,8 @@ class ParsedOperation {
         this.channel = undefined;   // broadcastPost, broadcastClose: a label
         this.name = undefined;      // newBroadcastChannel: the channel name
         this.client = undefined;    // client and container ops
+        this.worker = undefined;    // workerRuns, workerPost, workerGlobalPost: the newWorker's label
+        this.unparsableURL = false; // newWorker: a script URL that does not parse
     }
 }
 
@@ -2105,6 +2126,9 @@ function parseOperation(j, what) {
         case 'channel':
             parsed.channel = labelField(j, k, named);
             break;
+        case 'worker':
+            parsed.worker = labelField(j, k, named);
+            break;
         case 'name':
             if (typeof v !== 'string')
                 fail(`${named}.name: expected a string, got ${JSON.stringify(v)}`);
@@ -2112,13 +2136,15 @@ function parseOperation(j, what) {
             break;
         case 'client':
             if (!Number.isSafeInteger(v) || v < 0 || v >= clientCount)
-                fail(`${named}.client: expected 0, 1 or 2, got ${JSON.stringify(v)}`);
+                fail(`${named}.client: expected 0, 1, 2 or 3, got ${JSON.stringify(v)}`);
             parsed.client = v;
             break;
         default:
             break;
         }
     }
+    if (op === 'newWorker')
+        parsed.unparsableURL = boolField(j, 'unparsableURL', false, named);
     return parsed;
 }
 
@@ -2155,6 +2181,8 @@ function checkRunnable(sc, where) {
             fail(`${named}: ${runtime} has no MessageChannel`);
         if (op.op === 'newBroadcastChannel' && !I.BroadcastChannel)
             fail(`${named}: ${runtime} has no BroadcastChannel`);
+        if (workerOperations.has(op.op) && !workersUsable())
+            fail(`${named}: ${runtime} cannot run dedicated workers here (it needs a web Worker, Blob URLs, SharedArrayBuffer and Atomics.wait on the main thread; pmconf sends worker operations only to IUTs announcing dedicated-workers)`);
         if (op.message !== undefined && op.message.sharedArrayBuffer && !I.SharedArrayBuffer)
             fail(`${named}: ${runtime} has no SharedArrayBuffer`);
     }
@@ -2172,6 +2200,8 @@ class OperationRun {
         this.finished = false;
         this.failure = undefined;    // what a listener found that the protocol cannot say
         this.waitedMs = 0;           // all runEventLoops waits so far
+        this.workerMade = false;     // a newWorker ran (the model has at most one worker)
+        this.worker = undefined;     // the WorkerDriver of that newWorker, when new Worker returned
     }
 }
 
@@ -2311,9 +2341,429 @@ function runOperation(run, op) {
         const message = makeMessage(op);
         return attempt(() => channel.postMessage(message));
     }
+    case 'newWorker':
+        if (run.workerMade)
+            return skippedOutcome(); // at most one worker a sequence (as the model)
+        if (op.unparsableURL) {
+            // HTML's new Worker() steps 3-4: a URL that does not parse throws (a SyntaxError
+            // DOMException) and makes no worker. A Worker a runtime makes anyway is of no use to
+            // the operations after (its script cannot load): terminated at once, and not counted.
+            return attempt(() => {
+                const w = new I.Worker(unparsableWorkerUrl, { type: 'module' });
+                try {
+                    w.terminate();
+                } catch { /* already gone */ }
+            });
+        }
+        run.workerMade = true;
+        return attempt(() => makeWorker(run, op.label));
+    case 'workerRuns': {
+        const w = run.worker;
+        if (w === undefined || w.label !== op.worker || w.running)
+            return skippedOutcome();
+        workerStarts(run, w);
+        return returnedOutcome();
+    }
+    case 'workerPost': {
+        const w = run.worker;
+        if (w === undefined || w.label !== op.worker)
+            return skippedOutcome();
+        const transfer = [];
+        for (const name of op.transfer) {
+            const p = run.ports.get(name.key);
+            if (p === undefined)
+                return skippedOutcome();
+            append(transfer, p);
+        }
+        const message = makeMessage(op);
+        const outcome = attempt(() => (op.sequence ? w.worker.postMessage(message, transfer) : w.worker.postMessage(message, { transfer })));
+        if (!outcome.threw)
+            ++w.posted;
+        return outcome;
+    }
+    case 'workerGlobalPost': {
+        const w = run.worker;
+        if (w === undefined || w.label !== op.worker || !w.running)
+            return skippedOutcome();
+        return workerGlobalPost(run, op);
+    }
     default:
         return fail(`${run.where}operation ${op.op} cannot run here`); // checkRunnable let it through
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dedicated workers (newWorker, workerRuns, workerPost, workerGlobalPost).
+//
+// In the reference model, tasks run only during runEventLoops and operations are synchronous
+// calls; the main thread honours that by running operations synchronously. The worker must too:
+// its event loop must not turn between operations, or messages would be dispatched at it at
+// arbitrary times. So the worker is driven synchronously through a SharedArrayBuffer:
+//
+// * Its script is workerScript below, whose source text becomes a Blob URL module (reproducers
+//   stay standalone; it sees none of this file's names). newWorker makes the Worker and posts it
+//   the control buffer as its first message. The worker's first message event takes it (it is
+//   not recorded; every later one is), marks the header `ready` and serves commands in a loop
+//   blocked in Atomics.wait, inside that listener: its event loop does not turn, so nothing is
+//   dispatched at it ("the worker's script has not run yet", or "between two operations").
+// * workerRuns waits (Atomics.wait, bounded) for `ready`. workerGlobalPost is the command
+//   `post` (a synchronous call: the main thread waits for the reply). runEventLoops sends
+//   `loop`: the worker answers, leaves its command loop and lets its event loop turn, recording
+//   events and publishing their count and its turn count in the header, until it sees the next
+//   command; the main thread turns its own loop until both are quiet, then sends `collect` (the
+//   worker's events since the last collect, appended to the run's: pmconf compares events per
+//   target, and a target lives in one thread). At the end of the run the main thread sets the
+//   header's `exit` (the worker closes its ports and itself) and terminates the Worker.
+//
+// The header: Int32 slots (workerSlots), then a command region and a reply region of JSON text.
+
+const workerSlots = { command: 0, reply: 1, commandLength: 2, replyLength: 3, ready: 4, events: 5, turns: 6, exit: 7, posted: 8, received: 9 };
+const workerHeaderBytes = 64;
+const workerCommandBytes = 64 * 1024;
+const workerReplyBytes = 1024 * 1024;
+const workerReadyMs = 5000;    // newWorker to `ready`, at most (workerRuns waits this long)
+const workerReplyMs = 2000;    // a command's reply, at most
+const workerIdleMs = 30000;    // a worker with no command for this long ends itself
+
+// The worker's script: self-contained (its text is all the worker gets).
+function workerScript() {
+    const G = globalThis;
+    const A = G.Atomics;
+    const encoder = new G.TextEncoder();
+    const decoder = new G.TextDecoder();
+    const nextTurn = typeof G.setImmediate === 'function' ? f => G.setImmediate(f) : f => G.setTimeout(f, 0);
+    const maxLabel = 2 ** 32 - 1;
+    const errorNames = ['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'Error'];
+    let S;          // workerSlots, from the control message
+    let h;          // the header (Int32Array)
+    let bytes;      // the whole buffer (Uint8Array)
+    let label;      // the newWorker's label: message events at this global are {workerGlobal: label}
+    let seen = 0;   // the last command served
+    let finished = false;
+    let failure;    // what a listener found that the protocol cannot say
+    let events = [];
+    let eventCount = 0;
+    const ports = new Map();   // "L.i" -> a port received here (the first of that name)
+    const closers = [];
+
+    function closeQuietly(p) {
+        try {
+            p.close();
+        } catch { /* already closed */ }
+    }
+    function eventPorts(e) {
+        const p = e.ports;
+        return p !== null && typeof p === 'object' && typeof p.length === 'number' ? p : [];
+    }
+    function namePort(port, l, i) {
+        const key = `${l}.${i}`;
+        if (ports.has(key))
+            return;
+        ports.set(key, port);
+        closers.push(port);
+        for (const type of ['message', 'messageerror', 'close'])
+            port.addEventListener(type, e => record({ port: [l, i] }, type, e));
+    }
+    function record(target, type, e) {
+        const received = type === 'message' ? eventPorts(e) : [];
+        if (finished) {
+            for (let i = 0; i < received.length; ++i)
+                closeQuietly(received[i]);
+            return;
+        }
+        const event = { target, type };
+        if (type === 'message') {
+            const data = e.data;
+            const l = Array.isArray(data) && data.length !== 0 ? data[0] : undefined;
+            if (!Number.isSafeInteger(l) || l < 0 || l > maxLabel) {
+                if (failure === undefined)
+                    failure = `a message event in the worker at ${JSON.stringify(target)} whose data is not [label, ...]`;
+                for (let i = 0; i < received.length; ++i)
+                    closeQuietly(received[i]);
+                return;
+            }
+            event.message = l;
+            event.ports = [];
+            for (let i = 0; i < received.length; ++i) {
+                event.ports.push([l, i]);
+                namePort(received[i], l, i);
+            }
+        }
+        if (type !== 'close' && typeof e.origin === 'string' && e.origin !== '')
+            event.origin = e.origin;
+        events.push(event);
+        A.store(h, S.events, ++eventCount);
+    }
+    function errorName(e) {
+        if (typeof G.DOMException === 'function' && e instanceof G.DOMException)
+            return String(e.name);
+        if (e !== null && typeof e === 'object')
+            for (const n of errorNames)
+                if (e instanceof G[n])
+                    return n;
+        return `non-error ${typeof e}`;
+    }
+    // workerGlobalPost: self.postMessage(m, ...) with the ports received here.
+    function post(c) {
+        const transfer = [];
+        for (const key of c.transfer) {
+            const p = ports.get(key);
+            if (p === undefined)
+                return { skipped: true };
+            transfer.push(p);
+        }
+        const m = [c.label];
+        if (c.sharedArrayBuffer) {
+            const sab = new G.SharedArrayBuffer(4);
+            new Uint8Array(sab).fill(c.label % 256);
+            m.push(sab);
+        }
+        if (c.symbol)
+            m.push(G.Symbol('s'));
+        try {
+            if (c.sequence)
+                G.postMessage(m, transfer);
+            else
+                G.postMessage(m, { transfer });
+            A.add(h, S.posted, 1);
+            return {};
+        } catch (e) {
+            return { threw: true, error: errorName(e) };
+        }
+    }
+    function reply(value) {
+        let b = encoder.encode(JSON.stringify(value));
+        if (b.length > S.replyBytes)
+            b = encoder.encode(JSON.stringify({ failure: `the worker's reply is longer than ${S.replyBytes} bytes` }));
+        bytes.set(b, S.replyAt);
+        A.store(h, S.replyLength, b.length);
+        A.store(h, S.reply, seen);
+        A.notify(h, S.reply);
+    }
+    function finish() {
+        finished = true;
+        for (const p of closers)
+            closeQuietly(p);
+        A.store(h, S.ready, 2);
+        A.notify(h, S.ready);
+        G.close();
+    }
+    // Serves commands, blocked, until one lets the event loop turn (loop) or ends the worker.
+    function serve() {
+        let idleSince = Date.now();
+        for (;;) {
+            if (A.load(h, S.exit) !== 0)
+                return finish();
+            const seq = A.load(h, S.command);
+            if (seq === seen) {
+                A.wait(h, S.command, seen, 50);
+                if (Date.now() - idleSince > S.idleMs)
+                    return finish();
+                continue;
+            }
+            seen = seq;
+            idleSince = Date.now();
+            const length = A.load(h, S.commandLength);
+            const c = JSON.parse(decoder.decode(bytes.slice(S.commandAt, S.commandAt + length)));
+            switch (c.command) {
+            case 'post':
+                reply(post(c));
+                break;
+            case 'collect':
+                reply({ events, failure });
+                events = [];
+                break;
+            case 'loop':
+                reply({});
+                nextTurn(turn);
+                return undefined;
+            default:
+                reply({ failure: `unknown command ${JSON.stringify(c.command)}` });
+                break;
+            }
+        }
+    }
+    // One turn of the event loop in loop mode; a new command (or exit) ends loop mode.
+    function turn() {
+        if (A.load(h, S.exit) !== 0 || A.load(h, S.command) !== seen)
+            return serve();
+        A.store(h, S.turns, A.load(h, S.turns) + 1);
+        nextTurn(turn);
+        return undefined;
+    }
+    G.addEventListener('message', e => {
+        if (h === undefined) {
+            // The first message: the control buffer. Ready, and blocked until told otherwise.
+            const c = e.data;
+            S = c.slots;
+            h = new Int32Array(c.buffer, 0, S.headerSlots);
+            bytes = new Uint8Array(c.buffer);
+            label = c.label;
+            A.store(h, S.ready, 1);
+            A.notify(h, S.ready);
+            serve();
+            return;
+        }
+        A.add(h, S.received, 1);
+        record({ workerGlobal: label }, 'message', e);
+    });
+    G.addEventListener('messageerror', e => {
+        A.add(h, S.received, 1);
+        record({ workerGlobal: label }, 'messageerror', e);
+    });
+}
+
+const unparsableWorkerUrl = 'http://['; // the URL Standard's parser fails on it (an unclosed IPv6 host)
+let workerUrl;         // the Blob URL of workerScript's module, made once
+let workerEncoder;     // a TextEncoder and a TextDecoder for the commands, made once
+let workerDecoder;
+let workersUsableNow;  // workersUsable(), once known
+
+// Whether this runtime can run the worker operations as above.
+function workersUsable() {
+    if (workersUsableNow === undefined) {
+        workersUsableNow = nativeImpl && !!(I.Worker && I.Blob && I.createObjectURL && I.SharedArrayBuffer
+            && I.TextEncoder && I.TextDecoder && I.atomicsWait)
+            && tryOr(() => R.apply(I.atomicsWait, G.Atomics, [new Int32Array(new I.SharedArrayBuffer(4)), 0, 1, 0]) === 'not-equal', false);
+    }
+    return workersUsableNow;
+}
+
+class WorkerDriver {
+    constructor(label, worker, buffer) {
+        this.label = label;
+        this.worker = worker;
+        this.header = new Int32Array(buffer, 0, workerHeaderBytes / 4);
+        this.bytes = new Uint8Array(buffer);
+        this.sequence = 0;     // the last command sent
+        this.running = false;  // after its workerRuns
+        this.terminated = false;
+        this.posted = 0;       // workerPost calls that returned
+        this.received = 0;     // message and messageerror events at the Worker
+    }
+
+    // Messages on the implicit ports that were posted and not dispatched yet.
+    inFlight() {
+        const header = this.header;
+        return this.received < R.apply(I.atomicsLoad, G.Atomics, [header, workerSlots.posted])
+            || (this.running && R.apply(I.atomicsLoad, G.Atomics, [header, workerSlots.received]) < this.posted);
+    }
+}
+
+const atomicLoad = (w, slot) => R.apply(I.atomicsLoad, G.Atomics, [w.header, slot]);
+
+// Atomics.wait until slot is no longer `value`, at most ms; whether it changed.
+function waitWhile(w, slot, value, ms) {
+    const deadline = nowMs() + ms;
+    for (;;) {
+        if (atomicLoad(w, slot) !== value)
+            return true;
+        const left = deadline - nowMs();
+        if (left <= 0)
+            return false;
+        R.apply(I.atomicsWait, G.Atomics, [w.header, slot, value, left]);
+    }
+}
+
+// newWorker: the Worker, its observers, and the control buffer as its first message.
+function makeWorker(run, label) {
+    if (workerUrl === undefined)
+        workerUrl = call(I.createObjectURL, I.URL, new I.Blob([`(${workerScript.toString()})();\n`], { type: 'text/javascript' }));
+    const buffer = new I.SharedArrayBuffer(workerHeaderBytes + workerCommandBytes + workerReplyBytes);
+    const worker = new I.Worker(workerUrl, { type: 'module' });
+    const w = new WorkerDriver(label, worker, buffer);
+    run.worker = w;
+    const target = { worker: label };
+    // A Worker has no close event; it is not closed with the ports but terminated (finishWorker).
+    for (const type of ['message', 'messageerror']) {
+        worker.addEventListener(type, e => {
+            ++w.received;
+            recordEvent(run, target, type, e);
+        });
+    }
+    worker.postMessage({
+        buffer, label,
+        slots: {
+            ...workerSlots, headerSlots: workerHeaderBytes / 4, commandAt: workerHeaderBytes, replyAt: workerHeaderBytes + workerCommandBytes,
+            replyBytes: workerReplyBytes, idleMs: workerIdleMs,
+        },
+    });
+}
+
+// workerRuns: the worker has taken its control buffer and waits for commands.
+function workerStarts(run, w) {
+    if (!waitWhile(w, workerSlots.ready, 0, workerReadyMs))
+        fail(`${run.where}the dedicated worker did not start within ${workerReadyMs / 1000} s (${runtime} ${runtimeVersion})`);
+    if (atomicLoad(w, workerSlots.ready) !== 1)
+        fail(`${run.where}the dedicated worker ended before it ran (${runtime} ${runtimeVersion})`);
+    w.running = true;
+}
+
+// A command to the running worker, and its reply (synchronous).
+function workerCommand(run, command) {
+    const w = run.worker;
+    workerEncoder ??= new I.TextEncoder();
+    workerDecoder ??= new I.TextDecoder();
+    const text = workerEncoder.encode(JSON.stringify(command));
+    if (text.length > workerCommandBytes)
+        fail(`${run.where}a worker command longer than ${workerCommandBytes} bytes`);
+    w.bytes.set(text, workerHeaderBytes);
+    R.apply(I.atomicsStore, G.Atomics, [w.header, workerSlots.commandLength, text.length]);
+    const seq = ++w.sequence;
+    R.apply(I.atomicsStore, G.Atomics, [w.header, workerSlots.command, seq]);
+    R.apply(I.atomicsNotify, G.Atomics, [w.header, workerSlots.command]);
+    const deadline = nowMs() + workerReplyMs;
+    for (;;) {
+        const replied = atomicLoad(w, workerSlots.reply);
+        if (replied === seq)
+            break;
+        const left = deadline - nowMs();
+        if (left <= 0)
+            fail(`${run.where}the dedicated worker did not answer the command ${command.command} within ${workerReplyMs / 1000} s (${runtime} ${runtimeVersion})`);
+        R.apply(I.atomicsWait, G.Atomics, [w.header, workerSlots.reply, replied, left]);
+    }
+    const length = atomicLoad(w, workerSlots.replyLength);
+    const start = workerHeaderBytes + workerCommandBytes;
+    const answer = JSON.parse(workerDecoder.decode(w.bytes.slice(start, start + length)));
+    if (answer.failure !== undefined && run.failure === undefined)
+        run.failure = `${run.where}${answer.failure}`;
+    return answer;
+}
+
+// workerGlobalPost, in the worker.
+function workerGlobalPost(run, op) {
+    const answer = workerCommand(run, {
+        command: 'post', label: op.label, transfer: op.transfer.map(p => p.key), sequence: op.sequence,
+        sharedArrayBuffer: op.message.sharedArrayBuffer, symbol: op.message.symbol,
+    });
+    if (answer.skipped)
+        return skippedOutcome();
+    if (answer.threw)
+        return { threw: true, error: String(answer.error), skipped: undefined };
+    return returnedOutcome();
+}
+
+// The worker's events since the last collect, appended to the run's.
+function collectWorkerEvents(run) {
+    const answer = workerCommand(run, { command: 'collect' });
+    for (const e of answer.events ?? noList)
+        append(run.events, { target: e.target, type: e.type, message: e.message, ports: e.ports, origin: e.origin });
+}
+
+// At the end of a run: the worker closes its ports and itself (it also ends itself when blocked
+// for workerIdleMs), then the Worker is terminated.
+function finishWorker(run) {
+    const w = run.worker;
+    if (w === undefined || w.terminated)
+        return;
+    w.terminated = true;
+    R.apply(I.atomicsStore, G.Atomics, [w.header, workerSlots.exit, 1]);
+    R.apply(I.atomicsNotify, G.Atomics, [w.header, workerSlots.command]);
+    if (w.running)
+        waitWhile(w, workerSlots.ready, 1, 500);
+    try {
+        w.worker.terminate();
+    } catch { /* already gone */ }
 }
 
 // runEventLoops: "let every agent run its tasks until none is left to run". A script cannot see
@@ -2348,25 +2798,50 @@ const nextTurn = () => new Promise(resolve => {
         call(I.setTimeout, G, resolve, 0);
 });
 
+//
+// With a running worker, the worker's event loop turns too (the `loop` command), and quiet means
+// also no new event in the worker, with the worker's own turns counted as the main thread's are:
+// settleQuietTurns of them since its last event (or since the start), so that it really had its
+// turns. A message between the threads is not bound to either's turns, so the implicit ports
+// are counted: quiet also needs every message posted on them (workerPost calls that returned,
+// the worker's postMessage calls that returned) dispatched on the other side (as message or
+// messageerror); while the worker does not run, only the worker's side counts. (Measured: a
+// message the worker posted before a runEventLoops could reach the main thread after 4 quiet
+// turns and 5 ms.) Past the limit the worker still gets its settleQuietTurns turns, unless it is
+// stuck for settleMaxMs more; what is still in flight then is not waited for.
 async function runEventLoops(run) {
     const started = nowMs();
     const limitMs = Math.max(0, Math.min(settleMaxMs, settleBudgetMs - run.waitedMs));
     const minMs = Math.min(settleMinMs, limitMs);
+    const w = run.worker !== undefined && run.worker.running && !run.worker.terminated ? run.worker : undefined;
+    if (w !== undefined)
+        workerCommand(run, { command: 'loop' });
     let seen = run.events.length;
+    let workerSeen = w === undefined ? 0 : atomicLoad(w, workerSlots.events);
+    let workerQuietFrom = w === undefined ? 0 : atomicLoad(w, workerSlots.turns);
+    const workerQuiet = () => w === undefined || atomicLoad(w, workerSlots.turns) - workerQuietFrom >= settleQuietTurns;
+    const nothingInFlight = () => run.worker === undefined || run.worker.terminated || !run.worker.inFlight();
     for (let turns = 1, quiet = 0; ; ++turns) {
         await nextTurn();
-        if (run.events.length !== seen) {
-            seen = run.events.length;
-            quiet = 0;
-        } else {
-            ++quiet;
+        let changed = run.events.length !== seen;
+        seen = run.events.length;
+        if (w !== undefined) {
+            const events = atomicLoad(w, workerSlots.events);
+            if (events !== workerSeen) {
+                workerSeen = events;
+                workerQuietFrom = atomicLoad(w, workerSlots.turns);
+                changed = true;
+            }
         }
+        quiet = changed ? 0 : quiet + 1;
         const elapsed = nowMs() - started;
-        if (quiet >= settleQuietTurns && elapsed >= minMs)
+        if (quiet >= settleQuietTurns && elapsed >= minMs && workerQuiet() && nothingInFlight())
             break;
-        if (elapsed >= limitMs && turns >= settleQuietTurns)
+        if (elapsed >= limitMs && turns >= settleQuietTurns && (workerQuiet() || elapsed >= limitMs + settleMaxMs))
             break;
     }
+    if (w !== undefined)
+        collectWorkerEvents(run);
     run.waitedMs += nowMs() - started;
     return returnedOutcome();
 }
@@ -2385,6 +2860,7 @@ async function afterClosing() {
 // and the runtime given the turns to finish closing them.
 async function finishOperationRun(run) {
     run.finished = true;
+    finishWorker(run);
     for (const x of run.closers)
         closeQuietly(x);
     await afterClosing();
@@ -2445,6 +2921,34 @@ async function probeBroadcastChannel() {
     }
 }
 
+// A dedicated worker runs and messages go both ways, through the very code the operations use:
+// newWorker, workerRuns, workerPost (main to worker), workerGlobalPost (worker to main), then
+// runEventLoops until both messages are in (at most 3 s), then the usual clean-up.
+async function probeDedicatedWorker() {
+    if (!workersUsable())
+        return false;
+    const run = new OperationRun('dedicated-workers probe: ');
+    const op = (name, label, fields) => Object.assign(new ParsedOperation(name, label), fields);
+    const message = { sharedArrayBuffer: false, symbol: false };
+    const posts = { worker: 0, transfer: noList, sequence: false, message };
+    const ok = o => !o.threw && !o.skipped;
+    try {
+        if (!ok(runOperation(run, op('newWorker', 0, {}))) || !ok(runOperation(run, op('workerRuns', 1, { worker: 0 })))
+            || !ok(runOperation(run, op('workerPost', 2, posts))) || !ok(runOperation(run, op('workerGlobalPost', 3, posts))))
+            return false;
+        const arrived = (target, label) => run.events.some(e => e.type === 'message' && e.message === label
+            && JSON.stringify(e.target) === JSON.stringify(target));
+        const started = nowMs();
+        while (!(arrived({ workerGlobal: 0 }, 2) && arrived({ worker: 0 }, 3)) && nowMs() - started < 3000)
+            await runEventLoops(run);
+        return run.failure === undefined && arrived({ workerGlobal: 0 }, 2) && arrived({ worker: 0 }, 3);
+    } catch {
+        return false;
+    } finally {
+        await finishOperationRun(run);
+    }
+}
+
 export async function probeCapabilities() {
     const probes = {};
     probes['structured-clone'] = tryOr(() => {
@@ -2473,6 +2977,8 @@ export async function probeCapabilities() {
     // that delivers to another of the same name in this thread.
     probes['message-ports'] = nativeImpl && probes['message-channel'];
     probes['broadcast-channel'] = nativeImpl && !!I.BroadcastChannel && await probeBroadcastChannel();
+    // A web Worker driven synchronously (see "Dedicated workers"): not Node.js's worker_threads.
+    probes['dedicated-workers'] = nativeImpl && await probeDedicatedWorker();
     // A SharedArrayBuffer counts only if cloning one works: a throw here means the realm is not
     // cross-origin isolated, a setting of the realm rather than a deviation.
     probes['shared-array-buffer'] = !!I.SharedArrayBuffer && tryOr(() => isSharedArrayBuffer(clone(new I.SharedArrayBuffer(1), { transfer: [] })), false);

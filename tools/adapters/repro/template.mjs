@@ -80,6 +80,10 @@ function reproShowOperation(op) {
     case 'broadcastPost': return `broadcast(${op.channel}).postMessage(${message})`;
     case 'broadcastClose': return `broadcast(${op.channel}).close()`;
     case 'runEventLoops': return 'run the event loops';
+    case 'newWorker': return `worker(${op.label}) = new Worker(url)`;
+    case 'workerRuns': return `worker(${op.worker})'s script has loaded and runs`;
+    case 'workerPost': return `worker(${op.worker}).postMessage(${args})`;
+    case 'workerGlobalPost': return `in worker(${op.worker}): postMessage(${args})`;
     default: return `${op.op} ${JSON.stringify(op)}`;
     }
 }
