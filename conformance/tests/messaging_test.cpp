@@ -231,6 +231,13 @@ TEST(MessagingModel, AnUnparsableWorkerURLThrowsSyntaxError)
 TEST(MessagingModel, AWorkerClientsQueueIsEnabledWhenTheWorkerRuns)
 {
     using model::web_messaging::worker_client;
+    // Before the worker runs there is no worker client: nothing about it runs.
+    for (auto const kind : { K::container_start, K::container_set_onmessage, K::container_add_listener, K::service_worker_post, K::client_post }) {
+        Ops none;
+        none.add(K::new_worker);
+        none.client(kind, worker_client);
+        EXPECT_TRUE(run_operations(none.ops).outcomes[1].skipped) << to_string(none.ops[1]);
+    }
     Ops o;
     auto const w = o.add(K::new_worker).label;
     auto& early = o.add(K::client_post);

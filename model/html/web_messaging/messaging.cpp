@@ -306,6 +306,8 @@ struct World::Impl final : PortHost {
             realm.agent_cluster = clusters[std::size_t(a)];
             realms[std::size_t(a)] = heap.add_realm(realm);
         }
+        // The worker is a client only once it runs.
+        containers[worker_client].exists = false;
         if (fault_active(Fault::client_queue_enabled_from_start))
             for (auto& c : containers)
                 c.enabled = true;
