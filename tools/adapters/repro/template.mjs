@@ -80,7 +80,7 @@ function reproShowOperation(op) {
     case 'broadcastPost': return `broadcast(${op.channel}).postMessage(${message})`;
     case 'broadcastClose': return `broadcast(${op.channel}).close()`;
     case 'runEventLoops': return 'run the event loops';
-    case 'newWorker': return `worker(${op.label}) = new Worker(url)`;
+    case 'newWorker': return `worker(${op.label}) = new Worker(${op.unparsableURL ? "'http://['" : 'url'})`;
     case 'workerRuns': return `worker(${op.worker})'s script has loaded and runs`;
     case 'workerPost': return `worker(${op.worker}).postMessage(${args})`;
     case 'workerGlobalPost': return `in worker(${op.worker}): postMessage(${args})`;
