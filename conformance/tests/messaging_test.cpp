@@ -75,6 +75,15 @@ std::vector<std::uint32_t> messages_at(MessagingObservation const& o, EventTarge
     return labels;
 }
 
+// The model's Observation of a sequence, as the comparator gets it (with its alternatives).
+Observation reference_of(std::vector<Operation> ops)
+{
+    Scenario s;
+    s.mode = PassMode::operations;
+    s.operations = std::move(ops);
+    return run_on_model(s);
+}
+
 // html:message-port-post-message-steps:7, html:dom-messageport-start:1, and the paragraph on
 // onmessage: a port's queue holds messages until it is enabled; addEventListener does not enable it.
 TEST(MessagingModel, PortQueueWaitsForStartOrOnmessageNotAddEventListener)
@@ -387,10 +396,7 @@ TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
         EXPECT_TRUE(outcome.skipped);
         EXPECT_EQ(outcome.questions, std::vector { SpecQuestion::worker_message_before_run });
         EXPECT_TRUE(obs.outcomes[1].questions.empty());
-        Scenario s;
-        s.mode = PassMode::operations;
-        s.operations = o.ops;
-        auto const reference = run_on_model(s);
+        auto const reference = reference_of(o.ops);
         auto ran = reference;
         ran.outcomes.back() = {};
         auto const d = compare_observations(reference, ran);
@@ -428,10 +434,7 @@ TEST(MessagingComparator, NamesTheOpenSpecQuestionOfTheMessageItIsAbout)
     auto const m2 = o.post(p1);
     o.on(K::port_close, p2);
     o.run();
-    Scenario s;
-    s.mode = PassMode::operations;
-    s.operations = o.ops;
-    auto const reference = run_on_model(s);
+    auto const reference = reference_of(o.ops);
     ASSERT_EQ(reference.questioned.size(), 1u); // m2 was queued when p2 closed; m1 was delivered before
 
     auto const without = [&](std::uint32_t message) {
@@ -524,6 +527,26 @@ RC_GTEST_PROP(MessagingModel, BroadcastsReachOnlyOtherChannelsOfTheirNameAndKey,
 
 // The event loop runs every runnable task: after the last run, no enabled port of a live agent
 // still holds a task (html:message-port-post-message-steps:7).
+// run_operations runs the second schedule only when the first ran a task at a port in transit:
+// otherwise the two take the same tasks, so nothing is lost by skipping it.
+RC_GTEST_PROP(MessagingModel, TheSchedulesDifferOnlyWhereATaskRanAtAPortInTransit, ())
+{
+    auto const ops = *operation_sequences();
+    auto const first = run_operations(ops);
+    bool const ran_in_transit = std::any_of(first.questioned.begin(), first.questioned.end(),
+        [](auto const& q) { return q.question == model::web_messaging::SpecQuestion::shipped_port_delivers; });
+    RC_TAG(ran_in_transit ? "ran at a port in transit" : "did not");
+    if (ran_in_transit)
+        return;
+    World other(model::web_messaging::Schedule::shipped_ports_last);
+    std::vector<model::web_messaging::OperationOutcome> outcomes;
+    for (auto const& op : ops)
+        outcomes.push_back(other.run(op));
+    RC_ASSERT(other.events() == first.events);
+    RC_ASSERT(outcomes == first.outcomes);
+    RC_ASSERT(first.alternatives.empty());
+}
+
 RC_GTEST_PROP(MessagingModel, RunningTheEventLoopsDrainsEveryEnabledPort, ())
 {
     auto const ops = *operation_sequences();
@@ -539,10 +562,7 @@ RC_GTEST_PROP(MessagingModel, RunningTheEventLoopsDrainsEveryEnabledPort, ())
 // with a signature that names its kind; origin and source are the implementation's choice.
 RC_GTEST_PROP(MessagingComparator, ReportsEveryChangeTheSpecRulesOutAndNoOther, ())
 {
-    Scenario s;
-    s.mode = PassMode::operations;
-    s.operations = *operation_sequences();
-    auto const reference = run_on_model(s);
+    auto const reference = reference_of(*operation_sequences());
     RC_ASSERT(!compare_observations(reference, reference).has_value());
 
     auto mutated = reference;
@@ -675,10 +695,7 @@ TEST(MessagingModel, TasksLeftOnAPortInTransitGiveTwoAllowedObservations)
     PortName const received { ship, 0 };
     o.on(K::port_start, received);
     o.run();
-    Scenario s;
-    s.mode = PassMode::operations;
-    s.operations = o.ops;
-    auto const reference = run_on_model(s);
+    auto const reference = reference_of(o.ops);
     // The oldest task first: m at the old port.
     EXPECT_EQ(messages_at(run_operations(o.ops), at(p2)), std::vector { m });
     ASSERT_EQ(reference.alternatives.size(), 1u);

@@ -1241,14 +1241,15 @@ OperationOutcome World::run(Operation const& op)
     auto outcome = m_impl->run(op);
     if (!outcome.threw && !outcome.skipped)
         outcome.step = std::string(returning_step(op.kind));
-    auto names = op.transfer;
-    if (op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start || op.kind == Operation::Kind::port_set_onmessage
-        || op.kind == Operation::Kind::port_add_listener || op.kind == Operation::Kind::port_close)
-        names.push_back(op.port);
-    for (auto const& q : m_questioned)
-        for (auto const& name : names)
-            if (name.op == q.message && std::find(outcome.questions.begin(), outcome.questions.end(), q.question) == outcome.questions.end())
-                outcome.questions.push_back(q.question);
+    // The questions of the messages that delivered the ports this op names (rarely any).
+    bool const on_port = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start
+        || op.kind == Operation::Kind::port_set_onmessage || op.kind == Operation::Kind::port_add_listener || op.kind == Operation::Kind::port_close;
+    for (auto const& q : m_questioned) {
+        bool const named = (on_port && op.port.op == q.message)
+            || std::any_of(op.transfer.begin(), op.transfer.end(), [&](PortName const& p) { return p.op == q.message; });
+        if (named && std::find(outcome.questions.begin(), outcome.questions.end(), q.question) == outcome.questions.end())
+            outcome.questions.push_back(q.question);
+    }
     return outcome;
 }
 
@@ -1314,9 +1315,11 @@ bool same(MessagingObservation const& a, MessagingObservation const& b)
 MessagingObservation run_operations(std::span<Operation const> operations)
 {
     auto observation = run_with(operations, Schedule::oldest_first);
-    // The other schedule matters only where a port in transit held tasks: most runs skip it.
-    bool const shipped = std::any_of(operations.begin(), operations.end(), [](Operation const& op) { return !op.transfer.empty(); });
-    if (shipped) {
+    // The other schedule differs only if a task ran at a port in transit (otherwise every task
+    // this one took was the oldest that was not on such a port, which is what the other takes).
+    bool const ran_in_transit = std::any_of(observation.questioned.begin(), observation.questioned.end(),
+        [](QuestionedMessage const& q) { return q.question == SpecQuestion::shipped_port_delivers; });
+    if (ran_in_transit) {
         auto other = run_with(operations, Schedule::shipped_ports_last);
         if (!same(other, observation))
             observation.alternatives.push_back(std::move(other));

@@ -2293,6 +2293,20 @@ function attempt(f) {
     }
 }
 
+// portPost and workerPost: target.postMessage(m, {transfer}) or (m, transfer) with the ports op
+// names; skipped when one of them is not held here.
+function postTo(run, target, op) {
+    const transfer = [];
+    for (const name of op.transfer) {
+        const p = run.ports.get(name.key);
+        if (p === undefined)
+            return skippedOutcome();
+        append(transfer, p);
+    }
+    const message = makeMessage(op);
+    return attempt(() => (op.sequence ? target.postMessage(message, transfer) : target.postMessage(message, { transfer })));
+}
+
 // Runs one operation other than runEventLoops: synchronous, as a script's call is.
 function runOperation(run, op) {
     const port = op.port === undefined ? undefined : run.ports.get(op.port.key);
@@ -2305,17 +2319,8 @@ function runOperation(run, op) {
             namePort(run, ch.port1, op.label, 0);
             namePort(run, ch.port2, op.label, 1);
         });
-    case 'portPost': {
-        const transfer = [];
-        for (const name of op.transfer) {
-            const p = run.ports.get(name.key);
-            if (p === undefined)
-                return skippedOutcome();
-            append(transfer, p);
-        }
-        const message = makeMessage(op);
-        return attempt(() => (op.sequence ? port.postMessage(message, transfer) : port.postMessage(message, { transfer })));
-    }
+    case 'portPost':
+        return postTo(run, port, op);
     case 'portStart':
         return attempt(() => port.start());
     case 'portSetOnmessage':
@@ -2368,16 +2373,8 @@ function runOperation(run, op) {
         const w = run.worker;
         if (w === undefined || w.label !== op.worker)
             return skippedOutcome();
-        const transfer = [];
-        for (const name of op.transfer) {
-            const p = run.ports.get(name.key);
-            if (p === undefined)
-                return skippedOutcome();
-            append(transfer, p);
-        }
-        const message = makeMessage(op);
-        const outcome = attempt(() => (op.sequence ? w.worker.postMessage(message, transfer) : w.worker.postMessage(message, { transfer })));
-        if (!outcome.threw)
+        const outcome = postTo(run, w.worker, op);
+        if (!outcome.threw && !outcome.skipped)
             ++w.posted;
         return outcome;
     }
