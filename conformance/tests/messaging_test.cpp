@@ -309,6 +309,26 @@ TEST(MessagingModel, ServiceWorkerPostMessageMaySkipOnlyWithoutAListener)
 
 // --- Invariants over generated sequences ---
 
+// m1 delivered at p2, then m2 queued at p2 when p2 closes (whatwg/html#5765's case).
+struct ClosedWithAMessageQueued {
+    Ops o;
+    PortName p2;
+    std::uint32_t m1, m2;
+};
+ClosedWithAMessageQueued closed_with_a_message_queued()
+{
+    Ops o;
+    auto const c = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    auto const m1 = o.post(p1);
+    o.on(K::port_start, p2);
+    o.run();
+    auto const m2 = o.post(p1);
+    o.on(K::port_close, p2);
+    o.run();
+    return { std::move(o), p2, m1, m2 };
+}
+
 // The texts in open question (model/html/web_messaging/messaging.h, SpecQuestion): the model
 // notes each message it treats by one of them, and only those.
 TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
@@ -317,15 +337,7 @@ TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
     using model::web_messaging::SpecQuestion;
     using Q = std::vector<QuestionedMessage>;
     { // whatwg/html#5765: a message queued at a port that is then closed is still delivered
-        Ops o;
-        auto const c = o.channel();
-        PortName const p1 { c, 0 }, p2 { c, 1 };
-        auto const m1 = o.post(p1);
-        o.on(K::port_start, p2);
-        o.run();
-        auto const m2 = o.post(p1);
-        o.on(K::port_close, p2);
-        o.run();
+        auto const [o, p2, m1, m2] = closed_with_a_message_queued();
         auto const obs = run_operations(o.ops);
         EXPECT_EQ(messages_at(obs, at(p2)), (std::vector { m1, m2 }));
         EXPECT_EQ(obs.questioned, (Q { { SpecQuestion::closed_port_delivers, m2 } }));
@@ -425,15 +437,7 @@ TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
 // in its signature); a difference about another message does not.
 TEST(MessagingComparator, NamesTheOpenSpecQuestionOfTheMessageItIsAbout)
 {
-    Ops o;
-    auto const c = o.channel();
-    PortName const p1 { c, 0 }, p2 { c, 1 };
-    auto const m1 = o.post(p1);
-    o.on(K::port_start, p2);
-    o.run();
-    auto const m2 = o.post(p1);
-    o.on(K::port_close, p2);
-    o.run();
+    auto const [o, p2, m1, m2] = closed_with_a_message_queued();
     auto const reference = reference_of(o.ops);
     ASSERT_EQ(reference.questioned.size(), 1u); // m2 was queued when p2 closed; m1 was delivered before
 
