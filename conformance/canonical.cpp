@@ -68,9 +68,11 @@ Graph canonicalize(Graph const& graph)
         for_each_child(node, visit);
         ordered[old] = std::move(node.properties);
     }
+    // A reference out of range (a malformed graph) stays as it is, so that it still compares unequal.
+    auto remap = [&](NodeIndex old) { return old < new_index.size() ? new_index[old] : old; };
     auto remap_value = [&](GValue v) {
         if (auto* r = std::get_if<NodeRef>(&v))
-            r->node = new_index[r->node];
+            r->node = remap(r->node);
         return v;
     };
     Graph out;
@@ -80,12 +82,12 @@ Graph canonicalize(Graph const& graph)
         node.properties = std::move(ordered[old]);
         for (auto& p : node.properties) {
             if (p.symbol)
-                p.symbol = new_index[*p.symbol];
+                p.symbol = remap(*p.symbol);
             p.value = remap_value(p.value);
             if (p.getter) {
                 p.getter->result = remap_value(p.getter->result);
                 for (auto& e : p.getter->effects) {
-                    e.target = new_index[e.target];
+                    e.target = remap(e.target);
                     e.value = remap_value(e.value);
                 }
             }
@@ -98,7 +100,7 @@ Graph canonicalize(Graph const& graph)
         for (auto& v : node.set_entries)
             v = remap_value(v);
         if (node.kind == NodeKind::typed_array || node.kind == NodeKind::data_view)
-            node.buffer = new_index[node.buffer];
+            node.buffer = remap(node.buffer);
         out.nodes.push_back(std::move(node));
     }
     out.root = remap_value(graph.root);

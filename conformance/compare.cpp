@@ -1,5 +1,8 @@
 #include "conformance/compare.h"
 
+#include "conformance/canonical.h"
+#include "spec/catalogue.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -59,8 +62,52 @@ std::string responsible_step(Node const& node, std::string const& what)
     }
 }
 
-std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_t index, Choices* choices)
+std::uint64_t view_element_size(std::string const& type)
 {
+    if (type == "DataView" || type == "Int8Array" || type == "Uint8Array" || type == "Uint8ClampedArray")
+        return 1;
+    if (type == "Int16Array" || type == "Uint16Array" || type == "Float16Array")
+        return 2;
+    if (type == "Int32Array" || type == "Uint32Array" || type == "Float32Array")
+        return 4;
+    return 8;
+}
+
+// A length-tracking view and a fixed-length one that no reachable buffer length tells apart are
+// the same to JavaScript: the tracking view's length is *fixed* now and stays so (the buffer
+// cannot grow past another element, nor shrink, for a growable SharedArrayBuffer, or shrink a
+// non-empty fixed view out of bounds, for a resizable ArrayBuffer).
+bool indistinguishable_view_lengths(Node const& view, Graph const& graph, std::uint64_t fixed)
+{
+    if (view.buffer >= graph.nodes.size())
+        return false;
+    auto const& buffer = graph.nodes[view.buffer];
+    if (!buffer.max_byte_length || buffer.detached)
+        return false;
+    auto const size = view_element_size(view.view_type);
+    auto const o = view.byte_offset;
+    if (buffer.byte_length < o || (buffer.byte_length - o) / size != fixed)
+        return false;
+    if (*buffer.max_byte_length >= o + (fixed + 1) * size)
+        return false; // growing tells them apart
+    return buffer.kind == NodeKind::shared_array_buffer || fixed == 0; // a resizable ArrayBuffer can shrink
+}
+
+bool same_view_length(Node const& a, Graph const& ga, Node const& b, Graph const& gb)
+{
+    if (a.length == b.length)
+        return true;
+    if (!a.length)
+        return indistinguishable_view_lengths(a, ga, *b.length);
+    if (!b.length)
+        return indistinguishable_view_lengths(b, gb, *a.length);
+    return false;
+}
+
+std::optional<Difference> compare_nodes(Graph const& ga, Graph const& gb, std::size_t index, Choices* choices)
+{
+    Node const& a = ga.nodes[index];
+    Node const& b = gb.nodes[index];
     std::string const at = "#" + std::to_string(index);
     auto diff = [&](std::string what, std::string expected, std::string observed) {
         auto step = responsible_step(a, what);
@@ -98,7 +145,7 @@ std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_
             return diff("constructor", a.view_type, b.view_type);
         if (a.byte_offset != b.byte_offset)
             return diff("byteOffset", std::to_string(a.byte_offset), std::to_string(b.byte_offset));
-        if (a.length != b.length)
+        if (!same_view_length(a, ga, b, gb))
             return diff("length", a.length ? std::to_string(*a.length) : "length-tracking",
                 b.length ? std::to_string(*b.length) : "length-tracking");
         if (a.buffer != b.buffer)
@@ -164,6 +211,19 @@ std::optional<Difference> compare_nodes(Node const& a, Node const& b, std::size_
 
 } // namespace
 
+char const* finding_kind_name(FindingKind kind) { return kind == FindingKind::deviation ? "deviation" : "spec question"; }
+
+std::string spec_question_text(std::string const& step_id)
+{
+    auto const step = spec::find_step(step_id);
+    if (!step)
+        return { };
+    auto const& info = spec::step_info(*step);
+    if (info.question.empty())
+        return { };
+    return (info.issue.empty() ? std::string("no issue filed") : std::string(info.issue)) + ": " + std::string(info.question);
+}
+
 std::string Difference::signature() const
 {
     std::string s = field;
@@ -171,6 +231,8 @@ std::string Difference::signature() const
         s += ":" + kind_path(where);
     if (!step.empty())
         s += "@" + step;
+    for (auto const& q : spec_questions)
+        s += "?" + q;
     return s;
 }
 
@@ -183,7 +245,7 @@ std::string Difference::summary() const
     if (!step.empty())
         s += " (spec step " + step + ")";
     for (auto const& q : spec_questions)
-        s += "; the model follows a text in open question here: " + q;
+        s += "; this rests on a text in question (" + q + ", " + spec_question_text(q) + ")";
     return s;
 }
 
@@ -241,10 +303,20 @@ std::string outcome_text(model::web_messaging::OperationOutcome const& r)
 // targets belongs to the task sources, which the spec leaves to the implementation).
 namespace {
 
-std::string question_text(model::web_messaging::SpecQuestion question)
+std::string question_step_id(model::web_messaging::SpecQuestion question)
 {
-    auto const& i = model::web_messaging::info(question);
-    return (i.issue.empty() ? std::string("no issue filed") : std::string(i.issue)) + ": " + std::string(i.text);
+    return std::string(spec::step_info(model::web_messaging::question_step(question)).id);
+}
+
+Difference with_questions(Difference d, std::vector<model::web_messaging::SpecQuestion> const& questions)
+{
+    for (auto const q : questions) {
+        auto id = question_step_id(q);
+        if (std::find(d.spec_questions.begin(), d.spec_questions.end(), id) == d.spec_questions.end())
+            d.spec_questions.push_back(std::move(id));
+    }
+    std::sort(d.spec_questions.begin(), d.spec_questions.end());
+    return d;
 }
 
 std::optional<Difference> compare_one_schedule(Observation const& reference, Observation const& observed, Choices* choices)
@@ -254,11 +326,8 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
         auto const got = i < observed.outcomes.size() ? observed.outcomes[i] : model::web_messaging::OperationOutcome { false, {}, true, {} };
         if (want == got)
             continue;
-        Difference d { "outcome", outcome_text(want) + "->" + outcome_text(got), outcome_text(want) + " (operation " + std::to_string(i) + ")",
-            outcome_text(got), want.step };
-        for (auto const q : want.questions)
-            d.spec_questions.push_back(question_text(q));
-        return d;
+        return with_questions({ "outcome", outcome_text(want) + "->" + outcome_text(got), outcome_text(want) + " (operation " + std::to_string(i) + ")",
+            outcome_text(got), want.step }, want.questions);
     }
     if (observed.outcomes.size() > reference.outcomes.size())
         return Difference { "outcome", "count", std::to_string(reference.outcomes.size()) + " outcomes", std::to_string(observed.outcomes.size()), "" };
@@ -313,12 +382,15 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
                 return e;
         return nullptr;
     };
-    // A difference about a message the model treated by a questioned text says so.
-    auto const about = [&](Difference d, ObservedEvent const& e) {
-        if (e.type != "close")
-            for (auto const& q : reference.questioned)
-                if (q.message == e.message)
-                    d.spec_questions.push_back(question_text(q.question));
+    // A difference about an event that rests on a questioned text (its message, or its target
+    // port) says so.
+    auto const about = [&](Difference d, ObservedEvent const& e) { return with_questions(std::move(d), reference.questioned.of_event(e)); };
+    // Events in another order at a target: any questioned event there may be what moved.
+    auto const about_target = [&](Difference d, std::vector<ObservedEvent const*> const& w, std::vector<ObservedEvent const*> const& g) {
+        for (auto const* e : w)
+            d = about(std::move(d), *e);
+        for (auto const* e : g)
+            d = about(std::move(d), *e);
         return d;
     };
     for (auto const& target : targets)
@@ -332,15 +404,15 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
         auto const& g = events_at(got, target);
         for (std::size_t i = 0; i < w.size(); ++i)
             if (key(*w[i]) != key(*g[i]))
-                return about({ "events", std::string(target_kind(target)) + ":order", to_string(*w[i]) + " as event " + std::to_string(i + 1) + " at " + to_string(target),
-                    to_string(*g[i]), firing_step(*w[i]) }, *w[i]);
+                return about_target({ "events", std::string(target_kind(target)) + ":order", to_string(*w[i]) + " as event " + std::to_string(i + 1) + " at " + to_string(target),
+                    to_string(*g[i]), firing_step(*w[i]) }, w, g);
     }
     for (auto const& target : targets) {
         auto const& w = events_at(want, target);
         auto const& g = events_at(got, target);
         for (std::size_t i = 0; i < w.size(); ++i)
             if (!same_event(*w[i], *g[i]))
-                return about({ "events", std::string(target_kind(target)) + ":ports", to_string(*w[i]), to_string(*g[i]), firing_step(*w[i]) }, *w[i]);
+                return about(about({ "events", std::string(target_kind(target)) + ":ports", to_string(*w[i]), to_string(*g[i]), firing_step(*w[i]) }, *w[i]), *g[i]);
     }
     if (choices) {
         for (auto const& e : observed.events)
@@ -396,69 +468,140 @@ std::optional<Difference> compare_operations(Observation const& reference, Obser
     return nearest;
 }
 
+namespace {
+
+std::string const with_transfer_loop = "html:structuredserializewithtransfer:5";
+
+std::string show_calls(std::vector<std::uint32_t> const& calls)
+{
+    std::string s;
+    for (auto c : calls)
+        s += (s.empty() ? "get#" : ", get#") + std::to_string(c);
+    return s.empty() ? std::string("none") : s;
+}
+
+// The implementation's getter calls are the spec's (in order) plus only calls of Error "name" /
+// "message" getters: what making the implementation-defined stack string may do (17.5).
+bool only_stack_getter_calls_added(Observation const& reference, Observation const& observed)
+{
+    if (reference.stack_getters.empty() || observed.getter_calls.size() <= reference.getter_calls.size())
+        return false;
+    auto const& want = reference.getter_calls;
+    std::size_t matched = 0;
+    for (auto const call : observed.getter_calls) {
+        if (matched < want.size() && call == want[matched])
+            ++matched;
+        else if (std::find(reference.stack_getters.begin(), reference.stack_getters.end(), call) == reference.stack_getters.end())
+            return false;
+    }
+    return matched == want.size();
+}
+
+std::optional<Difference> compare_results(Graph const& a, Graph const& b, Choices* choices)
+{
+    if (!same_value(a.root, b.root))
+        return Difference { "result", "root", to_display(a.root), to_display(b.root), "" };
+    if (a.nodes.size() != b.nodes.size()) {
+        // Find the first node that differs; a missing one shows as a count difference.
+        for (std::size_t i = 0; i < std::min(a.nodes.size(), b.nodes.size()); ++i)
+            if (auto d = compare_nodes(a, b, i, choices))
+                return d;
+        return Difference { "result", "node-count", std::to_string(a.nodes.size()) + " distinct objects",
+            std::to_string(b.nodes.size()) + " distinct objects", "" };
+    }
+    for (std::size_t i = 0; i < a.nodes.size(); ++i)
+        if (auto d = compare_nodes(a, b, i, choices))
+            return d;
+    return std::nullopt;
+}
+
+std::optional<Difference> compare_transferables(Observation const& reference, Observation const& observed)
+{
+    if (reference.transferables == observed.transferables)
+        return std::nullopt;
+    for (std::size_t i = 0; i < std::min(reference.transferables.size(), observed.transferables.size()); ++i) {
+        auto const& x = reference.transferables[i];
+        auto const& y = observed.transferables[i];
+        if (x == y)
+            continue;
+        auto const state = [](bool detached) { return std::string(detached ? "detached" : "not detached"); };
+        if (!reference.threw)
+            return Difference { "transferables", "#" + std::to_string(x.node) + ".detached", state(x.detached), state(y.detached), with_transfer_loop };
+        bool const in_loop = reference.thrown_at_step.starts_with(with_transfer_loop + ".");
+        if (!x.detached && y.detached && !in_loop)
+            // The call threw before step 5, the only step that transfers: whichever step threw,
+            // nothing may be detached (one finding, not one per throwing step).
+            return Difference { "transferables", "detached-although-thrown", state(false) + " (the call threw before step 5 transfers anything)",
+                state(true), with_transfer_loop };
+        Difference d { "transferables", "#" + std::to_string(x.node) + ".detached", state(x.detached), state(y.detached), reference.thrown_at_step };
+        // Step 5 read literally: entries before the one that failed were transferred already.
+        if (in_loop && x.detached && !y.detached)
+            d.spec_questions.push_back(with_transfer_loop);
+        return d;
+    }
+    return Difference { "transferables", "", std::to_string(reference.transferables.size()) + " transferables",
+        std::to_string(observed.transferables.size()), "" };
+}
+
+} // namespace
+
 std::optional<Difference> compare_observations(Observation const& reference, Observation const& observed, Choices* choices)
 {
     if (!reference.outcomes.empty())
         return compare_operations(reference, observed, choices);
-    if (reference.threw != observed.threw) {
-        // The where part names what the implementation did instead, so that different wrong
-        // outcomes get different signatures.
-        return Difference { "outcome", observed.threw ? "threw " + observed.error_name : std::string("returned"),
-            reference.threw ? "a thrown " + reference.error_name : "a returned value",
-            observed.threw ? "a thrown " + observed.error_name : "a returned value", reference.thrown_at_step };
-    }
-    if (reference.threw) {
-        if (reference.error_name != observed.error_name)
-            return Difference { "error-name", reference.error_name + "->" + observed.error_name, reference.error_name,
-                observed.error_name, reference.thrown_at_step };
-        if (reference.error_is_dom_exception != observed.error_is_dom_exception) {
-            auto kind = [](bool dom) { return std::string(dom ? "a DOMException" : "not a DOMException"); };
-            return Difference { "error-type", "", kind(reference.error_is_dom_exception), kind(observed.error_is_dom_exception),
-                reference.thrown_at_step };
+    // Extra calls of an Error's name/message getters come from the implementation-defined stack:
+    // a choice. When those getters have effects, what they did may change the rest: anything
+    // else that differs in this case follows from that choice.
+    bool const stack_calls = reference.getter_calls != observed.getter_calls && only_stack_getter_calls_added(reference, observed);
+    if (stack_calls && choices)
+        choices->insert("making an Error's stack string calls its own name/message getters again");
+    auto const difference = [&]() -> std::optional<Difference> {
+        if (reference.threw != observed.threw) {
+            // The where part names what the implementation did instead, so that different wrong
+            // outcomes get different signatures.
+            return Difference { "outcome", observed.threw ? "threw " + observed.error_name : std::string("returned"),
+                reference.threw ? "a thrown " + reference.error_name : "a returned value",
+                observed.threw ? "a thrown " + observed.error_name : "a returned value", reference.thrown_at_step };
         }
-        if (reference.error_name == "user value" && !same_value(reference.thrown_value, observed.thrown_value))
-            return Difference { "thrown-value", "", to_display(reference.thrown_value), to_display(observed.thrown_value),
-                reference.thrown_at_step };
-    } else {
-        auto const& a = reference.result;
-        auto const& b = observed.result;
-        if (!same_value(a.root, b.root))
-            return Difference { "result", "root", to_display(a.root), to_display(b.root), "" };
-        if (a.nodes.size() != b.nodes.size()) {
-            // Find the first node that differs; a missing one shows as a count difference.
-            for (std::size_t i = 0; i < std::min(a.nodes.size(), b.nodes.size()); ++i)
-                if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i, choices))
-                    return d;
-            return Difference { "result", "node-count", std::to_string(a.nodes.size()) + " distinct objects",
-                std::to_string(b.nodes.size()) + " distinct objects", "" };
+        if (reference.threw) {
+            if (reference.error_name != observed.error_name)
+                return Difference { "error-name", reference.error_name + "->" + observed.error_name, reference.error_name,
+                    observed.error_name, reference.thrown_at_step };
+            if (reference.error_is_dom_exception != observed.error_is_dom_exception) {
+                auto kind = [](bool dom) { return std::string(dom ? "a DOMException" : "not a DOMException"); };
+                return Difference { "error-type", "", kind(reference.error_is_dom_exception), kind(observed.error_is_dom_exception),
+                    reference.thrown_at_step };
+            }
+            if (reference.error_name == "user value" && !same_value(reference.thrown_value, observed.thrown_value))
+                return Difference { "thrown-value", "", to_display(reference.thrown_value), to_display(observed.thrown_value),
+                    reference.thrown_at_step };
+        } else if (reference.result != observed.result) {
+            // Equality means isomorphism: the implementation's graph may come in any numbering.
+            Choices found;
+            if (auto d = compare_results(reference.result, observed.result, &found)) {
+                auto const canonical = canonicalize(observed.result);
+                found.clear();
+                if (auto e = compare_results(reference.result, canonical, &found))
+                    return e;
+            }
+            if (choices)
+                choices->insert(found.begin(), found.end());
+        } else if (choices) {
+            compare_results(reference.result, observed.result, choices);
         }
-        for (std::size_t i = 0; i < a.nodes.size(); ++i)
-            if (auto d = compare_nodes(a.nodes[i], b.nodes[i], i, choices))
-                return d;
+        if (auto d = compare_transferables(reference, observed))
+            return d;
+        if (reference.getter_calls != observed.getter_calls && !stack_calls)
+            return Difference { "getter-calls", "", show_calls(reference.getter_calls), show_calls(observed.getter_calls),
+                "html:structuredserializeinternal:26.4.1.1" };
+        return std::nullopt;
+    }();
+    if (difference && stack_calls && reference.stack_getters_act) {
+        if (choices)
+            choices->insert("what an Error's name/message getters did when called again for its stack changed the result");
+        return std::nullopt;
     }
-    if (reference.transferables != observed.transferables) {
-        for (std::size_t i = 0; i < std::min(reference.transferables.size(), observed.transferables.size()); ++i) {
-            auto const& x = reference.transferables[i];
-            auto const& y = observed.transferables[i];
-            if (x != y)
-                return Difference { "transferables", "#" + std::to_string(x.node) + ".detached",
-                    x.detached ? "detached" : "not detached", y.detached ? "detached" : "not detached",
-                    reference.threw ? reference.thrown_at_step : std::string("html:structuredserializewithtransfer:5") };
-        }
-        return Difference { "transferables", "", std::to_string(reference.transferables.size()) + " transferables",
-            std::to_string(observed.transferables.size()), "" };
-    }
-    if (reference.getter_calls != observed.getter_calls) {
-        auto show = [](std::vector<std::uint32_t> const& calls) {
-            std::string s;
-            for (auto c : calls)
-                s += (s.empty() ? "get#" : ", get#") + std::to_string(c);
-            return s.empty() ? std::string("none") : s;
-        };
-        return Difference { "getter-calls", "", show(reference.getter_calls), show(observed.getter_calls),
-            "html:structuredserializeinternal:26.4.1.1" };
-    }
-    return std::nullopt;
+    return difference;
 }
 
 } // namespace pmconf::conformance

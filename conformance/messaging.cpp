@@ -257,14 +257,19 @@ rc::Seq<Operation> simplify(Operation const& op)
 // Sequences without one aligned chunk: halves, then quarters, ... then single operations (about
 // 2n candidates, where RapidCheck's removeChunks tries every chunk at every position, n^2 / 2:
 // each candidate costs an IUT round trip while shrinking).
-rc::Seq<std::vector<Operation>> remove_aligned_chunks(std::vector<Operation> const& ops)
+rc::Seq<std::vector<Operation>> remove_aligned_chunks(std::vector<Operation> const& all)
 {
+    // The final turn of the event loops stays (the Scenario would get it back anyway).
+    bool const final_turn = all.size() > 1 && all.back().kind == K::run_event_loops;
+    std::vector<Operation> const ops(all.begin(), final_turn ? all.end() - 1 : all.end());
     std::vector<std::vector<Operation>> candidates;
     for (std::size_t k = ops.size() / 2; k >= 1; k /= 2) {
         for (std::size_t start = 0; start < ops.size(); start += k) {
             auto shorter = ops;
             shorter.erase(shorter.begin() + std::ptrdiff_t(start), shorter.begin() + std::ptrdiff_t(std::min(ops.size(), start + k)));
-            if (!shorter.empty())
+            if (final_turn)
+                shorter.push_back(all.back());
+            if (shorter.size() > (final_turn ? 1u : 0u))
                 candidates.push_back(std::move(shorter));
         }
     }

@@ -582,6 +582,15 @@ Observation run_on_model(Scenario const& scenario, model::Fault fault, model::Tr
         obs.transferables.push_back(state);
     }
     obs.getter_calls = heap.getter_calls();
+    for (auto const& node : scenario.graph.nodes) {
+        if (node.kind != NodeKind::error)
+            continue;
+        for (auto const& p : node.properties)
+            if (p.getter && !p.symbol && (p.key == u"name" || p.key == u"message")) {
+                obs.stack_getters.push_back(p.getter->label);
+                obs.stack_getters_act |= !p.getter->effects.empty();
+            }
+    }
     return obs;
 }
 

@@ -31,9 +31,16 @@ struct Observation {
     // Mode operations: one outcome per operation, and the events in dispatch order.
     std::vector<model::web_messaging::OperationOutcome> outcomes;
     std::vector<model::web_messaging::ObservedEvent> events;
-    // From the model only (not sent over the protocol): the messages it treated by a text an open
-    // spec question disputes.
-    std::vector<model::web_messaging::QuestionedMessage> questioned;
+    // From the model only (not sent over the protocol): the messages and ports whose treatment
+    // rests on a text an open spec question disputes.
+    model::web_messaging::Questioned questioned;
+    // From the model only: the labels of the getters that are own "name" or "message" accessors
+    // of Error objects of the input. StructuredSerializeInternal calls the "name" one once
+    // (17.1); an implementation may call them again while it makes the implementation-defined
+    // stack string (17.5), as V8 does when it formats the stack lazily. *stack_getters_act*: one of
+    // them has effects, so such a call may change what follows.
+    std::vector<std::uint32_t> stack_getters;
+    bool stack_getters_act = false;
     // From the model only: the other Observations the spec allows (another order of tasks it
     // leaves open; model::web_messaging::Schedule). The comparator accepts any of them.
     std::vector<Observation> alternatives;

@@ -1,14 +1,18 @@
 #include "conformance/properties.h"
 
+#include "conformance/canonical.h"
+#include "conformance/finding_title.h"
 #include "conformance/generators/rc_generators.h"
 #include "conformance/model_runner.h"
 #include "model/infra/completion.h"
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 
 
@@ -273,10 +277,14 @@ public:
         // they join m_found and are shrunk in turn.
         for (std::size_t i = 0; i < m_found.size(); ++i) {
             Found found = m_found[i];
-            m_outcome.deviations.push_back(shrink(found));
+            add_finding(shrink(found));
         }
+        // Seen beyond --max-deviations: reported with the first case that showed it, unshrunk.
+        for (auto& f : m_unshrunk)
+            add_finding(unshrunk(f));
         if (m_outcome.status != PropertyOutcome::Status::error) {
-            if (!m_outcome.deviations.empty())
+            if (std::any_of(m_outcome.deviations.begin(), m_outcome.deviations.end(),
+                    [](Deviation const& d) { return d.kind() == FindingKind::deviation; }))
                 m_outcome.status = PropertyOutcome::Status::failed;
             else if (m_outcome.cases == 0 && m_outcome.skipped_cases > 0) {
                 m_outcome.status = PropertyOutcome::Status::skipped;
@@ -292,34 +300,147 @@ private:
         Observation observed;
         Difference difference;
         std::string signature;
+        std::string detail;   // how the difference reads, numbers left out: cases of one signature that
+                              // read differently may be different bugs, so each is shrunk
         int first_case = 0;
         int occurrences = 1;
         std::vector<std::size_t> base_path; // shrink path from the drawn case to c (found while shrinking another)
     };
 
+    static std::string detail_of(Difference const& d)
+    {
+        std::string s = d.signature() + "|" + d.expected + "|" + d.observed;
+        std::string out;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            bool const digit = s[i] >= '0' && s[i] <= '9';
+            if (!digit)
+                out += s[i];
+            else if (out.empty() || out.back() != '#')
+                if (i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9'))
+                    out += '#';
+        }
+        return out;
+    }
+
+    bool found_a_deviation() const
+    {
+        return std::any_of(m_found.begin(), m_found.end(), [](Found const& f) { return f.difference.kind() == FindingKind::deviation; });
+    }
+
+    // Deviations and spec questions have a cap each: questions never take a deviation's place.
+    std::size_t distinct_signatures(FindingKind kind) const
+    {
+        std::set<std::string> signatures;
+        for (auto const& f : m_found)
+            if (f.difference.kind() == kind)
+                signatures.insert(f.signature);
+        return signatures.size();
+    }
+
+    // Where a case showing *difference* goes: an entry of m_found (a representative to shrink), of
+    // m_unshrunk (beyond the cap), or nowhere (another case of a known one, counted). Returns the
+    // entry it joined, or nullptr when it needs one of its own (the caller adds it to *to*).
+    enum class Place { counted, shrink, unshrunk };
+    Place place(std::string const& signature, FindingKind kind, std::string const& detail, Found*& same)
+    {
+        same = nullptr;
+        int representatives = 0;
+        for (auto& f : m_found) {
+            if (f.signature != signature)
+                continue;
+            if (!same)
+                same = &f;
+            if (f.detail == detail) {
+                same = &f;
+                return Place::counted;
+            }
+            ++representatives;
+        }
+        if (same)
+            return representatives < static_cast<int>(m_params.representatives) && !m_params.stop_at_first_deviation ? Place::shrink : Place::counted;
+        for (auto& f : m_unshrunk)
+            if (f.signature == signature) {
+                same = &f;
+                return Place::counted;
+            }
+        if (m_params.stop_at_first_deviation && found_a_deviation())
+            return Place::counted; // the fault matrix wants the first deviation only
+        if (distinct_signatures(kind) >= m_params.max_deviations)
+            return Place::unshrunk;
+        return Place::shrink;
+    }
+
     // A signature seen for the first time while shrinking another deviation: a deviation of its
     // own, found from the candidate that showed it.
     void found_while_shrinking(Case const& c, Observation const& observed, Difference&& difference, std::vector<std::size_t> path)
     {
-        auto signature = difference.signature();
-        for (auto& f : m_found)
-            if (f.signature == signature)
-                return;
         // Not when the search stops at its first deviation, nor when one case is replayed (the
         // deviation asked for is the one reported).
-        if (m_params.stop_at_first_deviation || m_params.reproduce || m_other.count(signature))
+        if (m_params.stop_at_first_deviation || m_params.reproduce)
             return;
-        if (m_found.size() >= m_params.max_deviations) {
-            m_other.insert(signature);
+        auto signature = difference.signature();
+        for (auto const& f : m_found)
+            if (f.signature == signature)
+                return;
+        Found* same = nullptr;
+        auto detail = detail_of(difference);
+        auto const where = place(signature, difference.kind(), detail, same);
+        if (where == Place::counted)
+            return;
+        Found f { c, observed, std::move(difference), std::move(signature), std::move(detail), c.index, 1, std::move(path) };
+        if (where == Place::unshrunk) {
             ++m_outcome.other_signatures;
-            return;
+            m_unshrunk.push_back(std::move(f));
+        } else {
+            m_found.push_back(std::move(f));
         }
-        m_found.push_back({ c, observed, std::move(difference), std::move(signature), c.index, 1, std::move(path) });
+    }
+
+    // One finding per identity: a representative that shrank to a finding already there adds its
+    // cases to it.
+    void add_finding(Deviation d)
+    {
+        d.title = finding_title(d.difference, d.scenario);
+        auto const identity = d.identity();
+        for (auto& e : m_outcome.deviations)
+            if (e.identity() == identity) {
+                e.occurrences += d.occurrences;
+                e.found_at_case = std::min(e.found_at_case, d.found_at_case);
+                return;
+            }
+        m_outcome.deviations.push_back(std::move(d));
+    }
+
+    Deviation unshrunk(Found& f)
+    {
+        Deviation d;
+        d.signature = f.signature;
+        d.found_at_case = f.first_case;
+        d.occurrences = f.occurrences;
+        d.shrunk = false;
+        ReproduceKey key { m_params.seed, f.c.index, f.c.size, f.base_path };
+        d.reproduce = to_string(key);
+        d.difference = std::move(f.difference);
+        d.scenario = std::move(f.c.scenario);
+        d.expected = d.difference.reference_index == 0 ? std::move(f.c.reference) : f.c.reference.alternatives[d.difference.reference_index - 1];
+        d.observed = std::move(f.observed);
+        return d;
+    }
+
+    // The IUT's stderr during this property, its last 64 KiB (a crash shrunk candidate by
+    // candidate would otherwise repeat its tail hundreds of times).
+    void keep_stderr(std::string const& more)
+    {
+        constexpr std::size_t limit = 64 * 1024;
+        auto& tail = m_outcome.stderr_tail;
+        tail += more;
+        if (tail.size() > limit)
+            tail.erase(0, tail.size() - limit);
     }
 
     PropertyOutcome finish()
     {
-        m_outcome.stderr_tail += m_iut.take_stderr();
+        keep_stderr(m_iut.take_stderr());
         m_outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
         return std::move(m_outcome);
     }
@@ -378,7 +499,7 @@ private:
         m_outcome.status = PropertyOutcome::Status::error;
         m_outcome.error = failure.what + context;
         if (!failure.stderr_tail.empty())
-            m_outcome.stderr_tail += failure.stderr_tail;
+            keep_stderr(failure.stderr_tail);
     }
 
     static bool scenario_specific(IutFailure const& f)
@@ -392,7 +513,8 @@ private:
     {
         Observation o;
         o.threw = true;
-        o.error_name = (f.kind == IutFailure::Kind::crashed ? "(the IUT process " : "(the IUT ") + f.how + ")";
+        // No numbers from the time-out: the signature must not change with --timeout.
+        o.error_name = f.kind == IutFailure::Kind::crashed ? "(the IUT process " + f.how + ")" : std::string("(the IUT hung: no answer within the time-out)");
         return o;
     }
 
@@ -432,14 +554,15 @@ private:
                 std::optional<IutFailure> again;
                 m_iut.submit({ c.scenario });
                 auto second = receive(1, again);
-                if (second || !scenario_specific(*again) || again->how != failure->how) {
+                if (second || !scenario_specific(*again) || again->kind != failure->kind
+                    || (failure->kind == IutFailure::Kind::crashed && again->how != failure->how)) {
                     record_error(*failure, context + "; run alone in a fresh process, the case that did it did not do it again");
                     return std::nullopt;
                 }
                 failure = std::move(again);
             }
             fresh = true;
-            m_outcome.stderr_tail += failure->stderr_tail;
+            keep_stderr(failure->stderr_tail);
             observations.push_back(failure_observation(*failure));
             // Hangs cost a timeout each: past a few, the search ends early (not an error: the hang
             // is a deviation like any other, and what was found is reported).
@@ -482,27 +605,34 @@ private:
         if (!difference)
             return;
         auto signature = difference->signature();
-        for (auto& f : m_found) {
-            if (f.signature == signature) {
-                ++f.occurrences;
-                // Shrinking starts from the smallest case that showed the signature: greedy
-                // shrinking stops at a local minimum, and a smaller start finds a smaller one.
-                if (c.scenario.graph.nodes.size() < f.c.scenario.graph.nodes.size()) {
-                    f.c = std::move(c);
-                    f.observed = std::move(observed);
-                    f.difference = std::move(*difference);
-                    f.base_path.clear();
-                }
+        auto detail = detail_of(*difference);
+        Found* same = nullptr;
+        auto const where = place(signature, difference->kind(), detail, same);
+        if (where == Place::counted) {
+            if (!same) {
+                ++m_outcome.other_signatures; // a new signature after the search stopped at its first
                 return;
             }
-        }
-        if (m_found.size() >= m_params.max_deviations || (m_params.stop_at_first_deviation && !m_found.empty())) {
-            if (m_other.insert(signature).second)
-                ++m_outcome.other_signatures;
+            ++same->occurrences;
+            // Shrinking starts from the smallest case that showed the difference: greedy shrinking
+            // stops at a local minimum, and a smaller start finds a smaller one.
+            if (same->detail == detail && c.scenario.graph.nodes.size() + c.scenario.operations.size()
+                    < same->c.scenario.graph.nodes.size() + same->c.scenario.operations.size()) {
+                same->c = std::move(c);
+                same->observed = std::move(observed);
+                same->difference = std::move(*difference);
+                same->base_path.clear();
+            }
             return;
         }
         int const first = c.index;
-        m_found.push_back({ std::move(c), std::move(observed), std::move(*difference), std::move(signature), first, 1, { } });
+        Found f { std::move(c), std::move(observed), std::move(*difference), std::move(signature), std::move(detail), first, 1, { } };
+        if (where == Place::unshrunk) {
+            ++m_outcome.other_signatures;
+            m_unshrunk.push_back(std::move(f));
+        } else {
+            m_found.push_back(std::move(f));
+        }
     }
 
     void search()
@@ -510,7 +640,7 @@ private:
         int next = 0;
         std::deque<std::vector<Case>> in_flight;
         auto const done = [&] {
-            return next >= m_params.max_success || (m_params.stop_at_first_deviation && !m_found.empty());
+            return next >= m_params.max_success || (m_params.stop_at_first_deviation && found_a_deviation());
         };
         while (true) {
             while (!done() && m_iut.in_flight() < m_iut.max_in_flight()) {
@@ -696,7 +826,7 @@ private:
     std::chrono::steady_clock::time_point m_started;
     PropertyOutcome m_outcome;
     std::vector<Found> m_found;
-    std::set<std::string> m_other;
+    std::vector<Found> m_unshrunk;
     std::optional<std::vector<std::size_t>> m_replay_path;
     int m_hangs = 0;
     static constexpr int max_hangs = 3;
@@ -708,6 +838,56 @@ PropertyOutcome check_property(ConformanceProperty const& property, Iut& iut, Ru
 {
     return PropertyRunner(property, iut, params, coverage).run();
 }
+
+namespace {
+
+// The Scenario with its nodes renumbered canonically (its transfer list held by a synthetic root
+// array, so that entries the value does not reach count too) and, for operation sequences, its
+// labels renumbered in order of appearance: two Scenarios that only number things differently
+// give the same text.
+std::string canonical_scenario_text(Scenario const& s)
+{
+    if (s.mode == PassMode::operations) {
+        std::map<std::uint32_t, std::uint32_t> labels;
+        auto const label = [&](std::uint32_t l) { return labels.try_emplace(l, std::uint32_t(labels.size() + 1)).first->second; };
+        auto ops = s.operations;
+        for (auto& op : ops) {
+            op.label = label(op.label);
+            op.port.op = label(op.port.op);
+            op.channel = label(op.channel);
+            for (auto& p : op.transfer)
+                p.op = label(p.op);
+        }
+        Scenario copy;
+        copy.mode = s.mode;
+        copy.operations = std::move(ops);
+        return to_display(copy);
+    }
+    Scenario copy = s;
+    Node holder;
+    holder.kind = NodeKind::array;
+    auto const add = [&](GValue const& v) {
+        Property p;
+        p.key = std::u16string();
+        for (char c : std::to_string(holder.properties.size()))
+            p.key += char16_t(c);
+        p.value = v;
+        holder.properties.push_back(std::move(p));
+    };
+    add(s.graph.root);
+    for (auto const& t : s.transfer)
+        add(t);
+    holder.array_length = static_cast<std::uint32_t>(holder.properties.size());
+    copy.graph.nodes.push_back(std::move(holder));
+    copy.graph.root = NodeRef { NodeIndex(copy.graph.nodes.size() - 1) };
+    copy.graph = canonicalize(copy.graph);
+    copy.transfer.clear();
+    return to_display(copy);
+}
+
+} // namespace
+
+std::string Deviation::identity() const { return signature + "\n" + canonical_scenario_text(scenario); }
 
 std::string to_string(ReproduceKey const& key)
 {

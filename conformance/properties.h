@@ -34,24 +34,35 @@ struct RunParams {
     int max_success = 1000;                // cases per property
     int max_size = 100;
     std::size_t batch_size = 100;          // Scenarios per protocol message
-    std::size_t max_deviations = 8;        // distinct signatures shrunk per property; the search goes on past them
+    std::size_t max_deviations = 8;        // distinct signatures shrunk per property; the search goes on past them,
+                                           // and what it sees beyond them is reported unshrunk
+    std::size_t representatives = 2;       // cases shrunk per signature, when their differences read differently
     bool stop_at_first_deviation = false;  // end the search at the first deviation (the fault-matrix test)
     int max_shrink_evaluations = 2000;     // per deviation
     int max_shrink_seconds = 120;          // per deviation (a hang costs a whole batch timeout per candidate)
     std::optional<std::string> reproduce;  // a reproduce string from an earlier failure
 };
 
-// One distinct deviation: a signature, with the smallest counterexample shrinking found for it.
+// One finding: a difference, with the smallest counterexample shrinking found for it. Its
+// identity is the difference on its minimal counterexample (identity()): two cases of one
+// signature that shrink to different minimal cases are two findings; the same difference on the
+// same minimal case is one, in whichever properties it turns up. difference.kind() says whether it
+// is a deviation or a spec question; only deviations count.
 struct Deviation {
     Difference difference;        // as found in the shrunk case
     std::string signature;        // difference.signature(): the same in every case that shows it
-    Scenario scenario;            // the shrunk counterexample
+    std::string title;            // what is wrong, in words (finding_title)
+    Scenario scenario;            // the shrunk counterexample (or the first case, when not shrunk)
     Observation expected;         // the model's Observation of it
     Observation observed;         // the implementation's
     int found_at_case = 0;        // the case that first showed this signature
     int occurrences = 0;          // cases of the search that showed it
     int shrinks = 0;              // shrinks accepted
-    std::string reproduce;        // replays the shrunk case: pmconf run --reproduce
+    bool shrunk = true;           // false: seen beyond --max-deviations, reported with the case that showed it
+    std::string reproduce;        // replays the (shrunk) case: pmconf run --reproduce
+    std::string same_as;          // set by the run: the property under which this finding was reported first
+    FindingKind kind() const { return difference.kind(); }
+    std::string identity() const; // signature + the canonical counterexample
 };
 
 struct PropertyOutcome {
@@ -65,8 +76,8 @@ struct PropertyOutcome {
     std::string error;             // Status::error: what went wrong with the implementation or the harness
     std::string stderr_tail;       // what the implementation wrote to stderr during this property
     std::string skip_reason;       // Status::skipped
-    std::vector<Deviation> deviations; // Status::failed (and possibly error): each distinct deviation once
-    int other_signatures = 0;      // distinct signatures seen beyond max_deviations (not shrunk)
+    std::vector<Deviation> deviations; // each distinct finding once: deviations and spec questions (Deviation::kind)
+    int other_signatures = 0;      // distinct signatures seen beyond max_deviations (in deviations, not shrunk)
     std::string search_note;       // why the search ended before its budget (e.g. too many hangs), if it did
     std::map<std::string, int> choices; // what the implementation chose where the spec leaves a choice -> cases
 };

@@ -34,6 +34,10 @@ struct StepInfo {
     std::string_view throws; // "DataCloneError", "RangeError", "TypeError", or "" if none
     std::string_view status; // "modelled" or "not-modelled:<reason>"
     std::string_view issue; // spec issue URL, or ""
+    // An open question about the step's text, in our words, or "": where the model follows a text
+    // that an issue disputes, or that engines and web-platform-tests all read otherwise. A finding
+    // that rests on such a step is a spec question, not a deviation.
+    std::string_view question;
     std::string_view summary; // one line, in our own words
     bool propagates; // the step rethrows an abrupt completion ("?")
 };

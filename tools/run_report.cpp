@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -15,26 +16,57 @@ using conformance::PropertyOutcome;
 
 namespace {
 
-std::string reproduce_command(IutRun const& iut, PropertyRun const& run, Deviation const& d, conformance::RunParams const&)
+// Single quotes for a POSIX shell.
+std::string shell_quote(std::string const& word)
 {
-    std::string s = "build/bin/pmconf run --iut " + (iut.fault.empty() ? iut.iut : std::string("model --fault ") + iut.fault);
-    return s + " --property " + run.property->name + " --reproduce " + d.reproduce;
+    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == std::string::npos)
+        return word;
+    std::string out = "'";
+    for (char c : word)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// A command that replays exactly this case, from the repository root, into a directory of its own
+// (never over the run's own reports).
+std::string reproduce_command(IutRun const& iut, PropertyRun const& run, Deviation const& d)
+{
+    std::string s = "build/bin/pmconf run ";
+    if (!iut.fault.empty())
+        s += "--iut model --fault " + iut.fault;
+    else if (!iut.command.empty())
+        s += "--iut-cmd " + shell_quote(nlohmann::json(iut.command).dump());
+    else
+        s += "--iut " + iut.iut;
+    auto const out = (iut.out.empty() ? std::string("out") : iut.out) + "/reproduce";
+    return s + " --property " + run.property->name + " --reproduce " + d.reproduce + " --out " + shell_quote(out);
 }
 
 std::string deviation_text(PropertyRun const& run, Deviation const& d, std::string const& reproducer, IutRun const& iut,
     conformance::RunParams const& params)
 {
     std::ostringstream out;
-    out << d.difference.summary() << "\n\n";
+    out << d.title << "\n";
+    if (d.kind() == conformance::FindingKind::spec_question) {
+        out << "\nA spec question, not a deviation: the model's verdict rests on a text in question.\n";
+        for (auto const& q : d.difference.spec_questions)
+            out << "  " << q << " — " << conformance::spec_question_text(q) << "\n";
+    }
+    out << "\n" << d.difference.summary() << "\n\n";
     out << "Property: " << run.property->name << " — " << run.property->description << "\n";
     out << "Signature: " << d.signature << "\n";
-    out << "First seen in case " << d.found_at_case << " of " << run.outcome.cases << " (" << d.occurrences
-        << " cases showed it); shrunk " << d.shrinks << " times to a counterexample of " << conformance::size_text(d.scenario) << ":\n"
-        << conformance::to_display(d.scenario) << "\n\n";
+    if (d.shrunk)
+        out << "First seen in case " << d.found_at_case << " of " << run.outcome.cases << " (" << d.occurrences
+            << " cases showed it); shrunk " << d.shrinks << " times to a counterexample of " << conformance::size_text(d.scenario) << ":\n";
+    else
+        out << "Seen in " << d.occurrences << " cases from case " << d.found_at_case << " of " << run.outcome.cases
+            << "; not shrunk (beyond --max-deviations " << params.max_deviations << "): the first case that showed it, "
+            << conformance::size_text(d.scenario) << ":\n";
+    out << conformance::to_display(d.scenario) << "\n\n";
     out << "The spec (reference model) gives:\n" << conformance::to_display(d.expected) << "\n\n";
     out << iut.iut << " gave:\n" << conformance::to_display(d.observed) << "\n\n";
     out << "Seed: " << params.seed << "\n";
-    out << "Reproduce: " << reproduce_command(iut, run, d, params) << "\n";
+    out << "Reproduce: " << reproduce_command(iut, run, d) << "\n";
     if (!reproducer.empty())
         out << "Reproducer: " << reproducer << " (in the output directory)\n";
     return out.str();
@@ -93,11 +125,41 @@ Tally tally(IutRun const& iut)
             ++t.skipped;
         if (o.status == PropertyOutcome::Status::passed)
             ++t.passed;
-        for (auto const& d : o.deviations)
-            ++(iut.expectations.expects(run.property->name, d.signature) ? t.expected_deviations : t.unexpected_deviations);
+        for (auto const& d : o.deviations) {
+            if (!d.same_as.empty())
+                continue;
+            if (d.kind() == conformance::FindingKind::spec_question)
+                ++t.spec_questions;
+            else
+                ++(iut.expectations.expects(run.property->name, d.signature) ? t.expected_deviations : t.unexpected_deviations);
+        }
     }
     t.unexpected_passes = static_cast<int>(unexpected_passes(iut).size());
     return t;
+}
+
+void mark_repeated_findings(std::vector<PropertyRun> const& earlier, conformance::PropertyOutcome& latest)
+{
+    for (auto& d : latest.deviations) {
+        auto const identity = d.identity();
+        for (auto const& run : earlier) {
+            auto const& list = run.outcome.deviations;
+            if (std::any_of(list.begin(), list.end(), [&](Deviation const& e) { return e.same_as.empty() && e.identity() == identity; })) {
+                d.same_as = run.property->name;
+                break;
+            }
+        }
+    }
+}
+
+std::string bounded_stderr(std::string const& text, std::size_t limit)
+{
+    if (text.size() <= limit)
+        return text;
+    auto start = text.size() - limit;
+    while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+        ++start; // not inside a UTF-8 sequence
+    return "[... " + std::to_string(start) + " earlier bytes of stderr cut]\n" + text.substr(start);
 }
 
 std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformance::RunParams const& params, std::string const& command_line)
@@ -112,7 +174,8 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         if (inserted) {
             order.push_back(group);
             suite.package = "pmconf." + iut.iut;
-            suite.name = group;
+            // The implementation in the name too: viewers and mergers fold suites by name.
+            suite.name = group + " (" + iut.iut + ")";
             suite.started = iut.started;
             suite.properties = {
                 { "iut", iut.iut },
@@ -129,7 +192,7 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
                 suite.properties.emplace_back("fault", iut.fault);
             if (iut.restarts)
                 suite.properties.emplace_back("iut.restarts", std::to_string(iut.restarts));
-            suite.system_err = iut.stderr_tail;
+            suite.system_err = bounded_stderr(iut.stderr_tail);
         }
         auto const& o = run.outcome;
         auto const& name = run.property->name;
@@ -141,10 +204,13 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         if (o.skipped_cases)
             suite.properties.emplace_back("skipped_cases." + name, skipped_text(o));
         if (!o.stderr_tail.empty())
-            suite.system_err += "[" + name + "]\n" + o.stderr_tail + "\n";
+            suite.system_err += "[" + name + "]\n" + bounded_stderr(o.stderr_tail) + "\n";
 
-        // The property's own testcase: passed, skipped or an error. With deviations, each has its own.
-        if (o.deviations.empty() || o.status == PropertyOutcome::Status::error) {
+        // The property's own testcase: passed, skipped or an error. Each finding it reports first
+        // has its own (a deviation: a failure; a spec question: skipped, saying so).
+        bool const own_deviations = std::any_of(o.deviations.begin(), o.deviations.end(),
+            [](Deviation const& d) { return d.same_as.empty() && d.kind() == conformance::FindingKind::deviation; });
+        if (!own_deviations || o.status == PropertyOutcome::Status::error) {
             reports::TestCaseResult tc;
             tc.name = name;
             tc.classname = classname;
@@ -165,28 +231,42 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
                 tc.outcome = reports::Outcome::error;
                 tc.type = "pmconf.IutError";
                 tc.message = o.error.substr(0, o.error.find('\n'));
-                tc.text = o.error + "\n\nThe IUT's stderr (tail):\n" + (o.stderr_tail.empty() ? std::string("(nothing)") : o.stderr_tail)
+                tc.text = o.error + "\n\nThe IUT's stderr (tail):\n" + (o.stderr_tail.empty() ? std::string("(nothing)") : bounded_stderr(o.stderr_tail))
                     + "\n\nThe IUT was restarted; the run went on with the next property.";
                 break;
             }
             suite.cases.push_back(std::move(tc));
         }
+        std::set<std::string> names;
         for (std::size_t i = 0; i < o.deviations.size(); ++i) {
             auto const& d = o.deviations[i];
+            if (!d.same_as.empty()) {
+                suite.system_out += name + ": also shows \"" + d.title + "\" (the same difference on the same minimal case; reported under "
+                    + d.same_as + ")\n";
+                continue;
+            }
             reports::TestCaseResult tc;
-            tc.name = name + " [" + d.signature + "]";
+            tc.name = name + ": " + d.title;
+            for (int n = 2; !names.insert(tc.name).second; ++n)
+                tc.name = name + ": " + d.title + " #" + std::to_string(n);
             tc.classname = classname;
             auto const reproducer = i < run.reproducers.size() ? run.reproducers[i] : std::string();
             auto const text = deviation_text(run, d, reproducer, iut, params);
-            if (iut.expectations.expects(name, d.signature)) {
+            tc.text = text;
+            if (d.kind() == conformance::FindingKind::spec_question) {
                 tc.outcome = reports::Outcome::skipped;
-                tc.message = "expected failure (known deviation in " + iut.expectations.file.string() + "): " + d.difference.summary();
-                tc.text = text;
+                std::string questions;
+                for (auto const& q : d.difference.spec_questions)
+                    questions += (questions.empty() ? "" : "; ") + conformance::spec_question_text(q);
+                tc.message = "spec question, not counted as a deviation (" + questions + ")";
+                suite.system_out += name + ": spec question: " + d.title + "\n";
+            } else if (iut.expectations.expects(name, d.signature)) {
+                tc.outcome = reports::Outcome::skipped;
+                tc.message = "expected failure (known deviation in " + iut.expectations.file.string() + "): " + d.title;
             } else {
                 tc.outcome = reports::Outcome::failed;
                 tc.type = "pmconf.Deviation";
-                tc.message = d.difference.summary();
-                tc.text = text;
+                tc.message = d.title;
             }
             suite.cases.push_back(std::move(tc));
         }
@@ -195,7 +275,8 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         if (!o.search_note.empty())
             suite.system_out += name + ": " + o.search_note + "\n";
         if (o.other_signatures)
-            suite.system_out += name + ": " + std::to_string(o.other_signatures) + " further distinct deviations were seen but not shrunk (--max-deviations)\n";
+            suite.system_out += name + ": " + std::to_string(o.other_signatures)
+                + " distinct signatures were seen beyond --max-deviations: each is reported with the first case that showed it, not shrunk\n";
         for (auto const& [property, sig] : stale) {
             if (property != name)
                 continue;
@@ -227,8 +308,15 @@ Cell cell_of(IutRun const& iut, PropertyRun const& run)
 {
     auto const& o = run.outcome;
     int unexpected = 0, expected = 0;
-    for (auto const& d : o.deviations)
-        ++(iut.expectations.expects(run.property->name, d.signature) ? expected : unexpected);
+    int questions = 0;
+    for (auto const& d : o.deviations) {
+        if (!d.same_as.empty())
+            continue;
+        if (d.kind() == conformance::FindingKind::spec_question)
+            ++questions;
+        else
+            ++(iut.expectations.expects(run.property->name, d.signature) ? expected : unexpected);
+    }
     int stale = 0;
     for (auto const& [p, s] : unexpected_passes(iut))
         stale += p == run.property->name;
@@ -258,6 +346,8 @@ Cell cell_of(IutRun const& iut, PropertyRun const& run)
     }
     if (text.empty())
         text = "pass";
+    if (questions)
+        text += ", question (" + std::to_string(questions) + ")";
     return { text, css };
 }
 
@@ -309,10 +399,11 @@ PropertyRun const* find_run(IutRun const& iut, std::string const& property)
 }
 
 struct Finding {
-    std::string iut, property, signature, step, summary, reproducer, verdict;
+    std::string iut, property, also, signature, step, title, reproducer, verdict;
     std::vector<std::string> spec_questions {};
 };
 
+// Every finding once, with the properties that showed it again.
 std::vector<Finding> findings(std::vector<IutRun> const& runs)
 {
     std::vector<Finding> out;
@@ -320,18 +411,36 @@ std::vector<Finding> findings(std::vector<IutRun> const& runs)
         for (auto const& run : iut.properties) {
             for (std::size_t i = 0; i < run.outcome.deviations.size(); ++i) {
                 auto const& d = run.outcome.deviations[i];
-                auto plain = d.difference; // the questions get a column of their own
-                plain.spec_questions.clear();
-                out.push_back({ iut.iut, run.property->name, d.signature, d.difference.step, plain.summary(),
-                    i < run.reproducers.size() ? run.reproducers[i] : "",
-                    iut.expectations.expects(run.property->name, d.signature) ? "expected" : "unexpected", d.difference.spec_questions });
+                if (!d.same_as.empty())
+                    continue;
+                std::string also;
+                for (auto const& other : iut.properties)
+                    for (auto const& e : other.outcome.deviations)
+                        if (e.same_as == run.property->name && e.identity() == d.identity())
+                            also += (also.empty() ? "" : ", ") + other.property->name;
+                auto const verdict = d.kind() == conformance::FindingKind::spec_question ? "spec question"
+                    : iut.expectations.expects(run.property->name, d.signature)          ? "expected"
+                                                                                          : "unexpected";
+                out.push_back({ iut.iut, run.property->name, also, d.signature, d.difference.step,
+                    d.title + (d.shrunk ? "" : " (not shrunk)"), i < run.reproducers.size() ? run.reproducers[i] : "", verdict,
+                    d.difference.spec_questions });
             }
             if (run.outcome.status == PropertyOutcome::Status::error)
-                out.push_back({ iut.iut, run.property->name, "", "", run.outcome.error, "", "error" });
+                out.push_back({ iut.iut, run.property->name, "", "", "", run.outcome.error, "", "error" });
         }
         for (auto const& [p, s] : unexpected_passes(iut))
-            out.push_back({ iut.iut, p, s, "", "a known deviation was not found (fixed, or not reached)", "", "unexpected pass" });
+            out.push_back({ iut.iut, p, "", s, "", "a known deviation was not found (fixed, or not reached)", "", "unexpected pass" });
     }
+    return out;
+}
+
+// The spec questions the findings rest on, each with its findings.
+std::map<std::string, std::vector<Finding const*>> by_question(std::vector<Finding> const& all)
+{
+    std::map<std::string, std::vector<Finding const*>> out;
+    for (auto const& f : all)
+        for (auto const& q : f.spec_questions)
+            out[q].push_back(&f);
     return out;
 }
 
@@ -352,7 +461,8 @@ std::string matrix_markdown(std::vector<IutRun> const& runs, conformance::RunPar
             c = ' ';
     out << "# pmconf conformance matrix\n\n" << line << "\n\n";
     out << "Cells: `pass`; `FAIL (n)` n unexpected distinct deviations; `xfail (n)` known ones (expectations); "
-           "`XPASS (n)` known deviations not found; `skip` the IUT lacks what the property needs; `error` the IUT failed.\n\n";
+           "`XPASS (n)` known deviations not found; `question (n)` findings that rest on a spec question (not deviations); "
+           "`skip` the IUT lacks what the property needs; `error` the IUT failed.\n\n";
     out << "| property |";
     for (auto const& r : runs)
         out << " " << md_escape(r.iut) << " |";
@@ -372,7 +482,7 @@ std::string matrix_markdown(std::vector<IutRun> const& runs, conformance::RunPar
     for (auto const& r : runs) {
         auto const t = tally(r);
         out << "- **" << md_escape(r.iut) << "**: " << md_escape(r.iut_version) << "; " << t.unexpected_deviations << " unexpected and "
-            << t.expected_deviations << " expected deviations, " << t.unexpected_passes << " unexpected passes, " << t.skipped
+            << t.expected_deviations << " expected deviations, " << t.spec_questions << " spec questions, " << t.unexpected_passes << " unexpected passes, " << t.skipped
             << " skipped, " << t.errors << " errors";
         if (r.restarts)
             out << "; restarted " << r.restarts << " times";
@@ -396,19 +506,31 @@ std::string matrix_markdown(std::vector<IutRun> const& runs, conformance::RunPar
     if (!any_choice)
         out << "None observed.\n";
     auto const f = findings(runs);
-    out << "\n## Deviations\n\n";
-    if (f.empty())
+    out << "\n## Deviations\n\nWhat the spec's steps rule out, one row per finding (the same difference on the same minimal "
+           "counterexample in several properties is one finding).\n\n";
+    bool any = false;
+    for (auto const& x : f) {
+        if (x.verdict == "spec question")
+            continue;
+        if (!any)
+            out << "| implementation | property | verdict | what is wrong | spec step | reproducer |\n| --- | --- | --- | --- | --- | --- |\n";
+        any = true;
+        out << "| " << md_escape(x.iut) << " | " << md_escape(x.property) << (x.also.empty() ? "" : " (also " + md_escape(x.also) + ")")
+            << " | " << x.verdict << " | " << md_escape(x.title) << " | " << md_escape(x.step) << " | "
+            << (x.reproducer.empty() ? "" : "[" + md_escape(x.reproducer) + "](" + x.reproducer + ")") << " |\n";
+    }
+    if (!any)
         out << "None.\n";
-    else {
-        out << "| implementation | property | verdict | spec step | difference | open spec question | reproducer |\n| --- | --- | --- | --- | --- | --- | --- |\n";
-        for (auto const& x : f) {
-            std::string questions;
-            for (auto const& q : x.spec_questions)
-                questions += (questions.empty() ? "" : "; ") + md_escape(q);
-            out << "| " << md_escape(x.iut) << " | " << md_escape(x.property) << " | " << x.verdict << " | " << md_escape(x.step) << " | "
-                << md_escape(x.summary) << " | " << questions << " | "
-                << (x.reproducer.empty() ? "" : "[" + md_escape(x.reproducer) + "](" + x.reproducer + ")") << " |\n";
-        }
+    out << "\n## Spec questions\n\nNot counted as deviations: the model's verdict rests on a text in question (an open issue, or "
+           "a literal reading that engines and web-platform-tests contradict), or on what follows from such a message or port.\n";
+    auto const questions = by_question(f);
+    if (questions.empty())
+        out << "\nNone met.\n";
+    for (auto const& [step, list] : questions) {
+        out << "\n### `" << step << "`\n\n" << md_escape(conformance::spec_question_text(step)) << "\n\n";
+        for (auto const* x : list)
+            out << "- **" << md_escape(x->iut) << "**, " << md_escape(x->property) << ": " << md_escape(x->title)
+                << (x->reproducer.empty() ? "" : " ([reproducer](" + x->reproducer + "))") << "\n";
     }
     return out.str();
 }
@@ -439,21 +561,41 @@ std::string matrix_html(std::vector<IutRun> const& runs, conformance::RunParams 
     }
     out << "</table>\n<h2>Deviations</h2>\n";
     auto const f = findings(runs);
-    if (f.empty())
-        out << "<p>None.</p>\n";
-    else {
-        out << "<table>\n<tr><th>implementation</th><th>property</th><th>verdict</th><th>spec step</th><th>difference</th><th>open spec question</th><th>reproducer</th></tr>\n";
-        for (auto const& x : f) {
-            std::string questions;
-            for (auto const& q : x.spec_questions)
-                questions += (questions.empty() ? "" : "<br>") + html_escape(q);
-            out << "<tr><td>" << html_escape(x.iut) << "</td><td>" << html_escape(x.property) << "</td><td>" << html_escape(x.verdict)
-                << "</td><td><code>" << html_escape(x.step) << "</code></td><td>" << html_escape(x.summary) << "</td><td>" << questions << "</td><td>"
-                << (x.reproducer.empty() ? "" : "<a href=\"" + html_escape(x.reproducer) + "\">" + html_escape(x.reproducer) + "</a>")
-                << "</td></tr>\n";
-        }
+    bool any = false;
+    for (auto const& x : f) {
+        if (x.verdict == "spec question")
+            continue;
+        if (!any)
+            out << "<table>\n<tr><th>implementation</th><th>property</th><th>verdict</th><th>what is wrong</th><th>spec step</th><th>reproducer</th></tr>\n";
+        any = true;
+        out << "<tr><td>" << html_escape(x.iut) << "</td><td>" << html_escape(x.property)
+            << (x.also.empty() ? "" : " (also " + html_escape(x.also) + ")") << "</td><td>" << html_escape(x.verdict) << "</td><td>"
+            << html_escape(x.title) << "</td><td><code>" << html_escape(x.step) << "</code></td><td>"
+            << (x.reproducer.empty() ? "" : "<a href=\"" + html_escape(x.reproducer) + "\">" + html_escape(x.reproducer) + "</a>")
+            << "</td></tr>\n";
     }
-    out << "</table>\n</body></html>\n";
+    out << (any ? "</table>\n" : "<p>None.</p>\n");
+    out << "<h2>Spec questions</h2>\n<p>Not counted as deviations: the model's verdict rests on a text in question.</p>\n";
+    auto const questions = by_question(f);
+    if (questions.empty())
+        out << "<p>None met.</p>\n";
+    for (auto const& [step, list] : questions) {
+        out << "<h3><code>" << html_escape(step) << "</code></h3>\n<p>" << html_escape(conformance::spec_question_text(step)) << "</p>\n<ul>\n";
+        for (auto const* x : list)
+            out << "<li><b>" << html_escape(x->iut) << "</b>, " << html_escape(x->property) << ": " << html_escape(x->title)
+                << (x->reproducer.empty() ? "" : " (<a href=\"" + html_escape(x->reproducer) + "\">reproducer</a>)") << "</li>\n";
+        out << "</ul>\n";
+    }
+    out << "<h2>Choices the spec leaves open</h2>\n<ul>\n";
+    for (auto const& r : runs) {
+        std::map<std::string, int> all;
+        for (auto const& p : r.properties)
+            for (auto const& [choice, n] : p.outcome.choices)
+                all[choice] += n;
+        for (auto const& [choice, n] : all)
+            out << "<li><b>" << html_escape(r.iut) << "</b>: " << html_escape(choice) << " (" << n << " cases)</li>\n";
+    }
+    out << "</ul>\n</body></html>\n";
     return out.str();
 }
 

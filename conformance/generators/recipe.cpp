@@ -449,6 +449,17 @@ Scenario build_scenario(ScenarioRecipe const& recipe, Profile const& profile)
         Scenario s;
         s.mode = PassMode::operations;
         s.operations = recipe.operations;
+        // Every sequence ends with a turn of the event loops, which shrinking cannot remove: what
+        // an implementation dispatches a turn later than the model (a close event, say) is still
+        // seen, and the model's and the implementation's observation windows are the same.
+        using K = model::web_messaging::Operation::Kind;
+        if (s.operations.empty() || s.operations.back().kind != K::run_event_loops) {
+            model::web_messaging::Operation turn;
+            turn.kind = K::run_event_loops;
+            for (auto const& op : s.operations)
+                turn.label = std::max(turn.label, op.label + 1);
+            s.operations.push_back(turn);
+        }
         return s;
     }
     return Builder(recipe, profile).build();

@@ -17,6 +17,7 @@ namespace {
     using nlohmann::json;
 
     constexpr std::size_t max_summary_length = 100; // code points
+    constexpr std::size_t max_question_length = 400; // code points
 
     std::vector<std::string_view> const kinds = {
         "let",
@@ -559,7 +560,7 @@ namespace {
             && !value["path"].empty())
             context = "algorithm " + key + " step " + value["path"].get<std::string>();
         if (!check_object(value, context, "the step", { "path", "kind", "summary" },
-                { "throws", "propagates", "status", "issue" }))
+                { "throws", "propagates", "status", "issue", "question" }))
             return;
         step.path = string_field(value, "path", context);
         step.kind = string_field(value, "kind", context);
@@ -617,6 +618,17 @@ namespace {
             step.issue = string_field(value, "issue", context);
             if (!step.issue.empty() && !is_https_url(step.issue))
                 fail(context, "issue " + in_quotes(step.issue) + " is not a URL (expected https://...)");
+        }
+
+        if (value.contains("question")) {
+            step.question = string_field(value, "question", context);
+            if (std::size_t length = code_points(step.question); !step.question.empty() && length > max_question_length)
+                fail(context,
+                    "question is " + std::to_string(length) + " characters long (expected at most "
+                        + std::to_string(max_question_length) + ")");
+            else if (std::any_of(step.question.begin(), step.question.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+                fail(context, "question has a control character (expected one line of text)");
         }
 
         if (value.contains("summary") && value["summary"].is_string()) {

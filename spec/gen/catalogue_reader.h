@@ -22,6 +22,7 @@ struct Step {
     std::string throws; // "" if none
     std::string status; // "modelled" or "not-modelled:<reason>"
     std::string issue; // "" if none
+    std::string question; // an open question about the step's text, in our words; "" if none
     std::string summary;
     bool propagates = false;
     int line = 0; // line of the step in its catalogue file (1-based), 0 if not found

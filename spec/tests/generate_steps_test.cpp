@@ -63,7 +63,7 @@ namespace {
 
         std::string const c = read(source);
         EXPECT_NE(c.find("{StepId{6}, \"demo:alpha:4\", \"demo\", \"alpha\", \"Alpha\", \"alpha\", \"4\", "
-                         "\"https://example.test/demo.html#alpha\", \"let\", \"\", \"modelled\", \"\", "
+                         "\"https://example.test/demo.html#alpha\", \"let\", \"\", \"modelled\", \"\", \"\", "
                          "\"result is half of total\", false},"),
             std::string::npos)
             << c;
@@ -135,7 +135,7 @@ namespace {
     {
         expect_rejected("bad-unknown-field.json",
             "algorithm alpha step 1: unknown field \"throw\" (expected only path, "
-            "kind, summary, throws, propagates, status, issue)");
+            "kind, summary, throws, propagates, status, issue, question)");
     }
 
     TEST(GenerateSteps, RejectsAMemberGivenTwice)
@@ -211,6 +211,26 @@ namespace {
         ToolRun run = run_tool(PMCONF_SPECGEN, { "--out-source", source, fixture("demo-catch-handles.json") });
         ASSERT_EQ(run.exit_code, 0) << run.output;
         EXPECT_NE(read(source).find("demo:alpha:1/catch"), std::string::npos);
+    }
+
+    TEST(GenerateSteps, CarriesAStepsOpenQuestionIntoTheTableAndTheSummary)
+    {
+        std::string const source = output_path("steps.gen.cpp");
+        std::string const summary = output_path("SUMMARY.md");
+        ToolRun run = run_tool(PMCONF_SPECGEN, { "--out-source", source, "--out-summary", summary, fixture("demo-question.json") });
+        ASSERT_EQ(run.exit_code, 0) << run.output;
+        EXPECT_NE(read(source).find("\"https://example.test/issues/2\", \"Is the total kept when the store fails?\", \"total starts at zero\""),
+            std::string::npos)
+            << read(source);
+        EXPECT_NE(read(summary).find("| `demo:alpha:1` | https://example.test/issues/2 | Is the total kept when the store fails? |"),
+            std::string::npos)
+            << read(summary);
+        EXPECT_NE(read(summary).find("| `demo:alpha:2` | none filed | Is anything returned? |"), std::string::npos) << read(summary);
+    }
+
+    TEST(GenerateSteps, RejectsAQuestionOnTwoLines)
+    {
+        expect_rejected("bad-question-control.json", "algorithm alpha step 1: question has a control character (expected one line of text)");
     }
 
     TEST(GenerateSteps, RejectsAThrowStepWithoutItsError)

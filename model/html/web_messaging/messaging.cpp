@@ -41,23 +41,78 @@ char const* agent_name(Agent agent)
 
 Agent client_agent(std::uint32_t client) { return client == worker_client ? Agent::dedicated_worker : Agent(client); }
 
-SpecQuestionInfo const& info(SpecQuestion question)
+spec::StepId question_step(SpecQuestion question)
 {
-    static constexpr SpecQuestionInfo closed_port { "html:message-port-post-message-steps:7", "https://github.com/whatwg/html/issues/5765",
-        "the delivery task does not check that the port is still entangled, so a message already queued at a port that is then closed is delivered; engines drop it" };
-    static constexpr SpecQuestionInfo shipped_port { "html:transfermessageport--receiving:2", "https://github.com/whatwg/html/issues/5850",
-        "queued tasks move to the new port only once, when it is received; a message posted later to the old port (still entangled with a port that was shipped too) stays there" };
-    static constexpr SpecQuestionInfo worker_before_run { "html:message-port-post-message-steps:6", "",
-        "the outside port is entangled only when the worker runs (run a worker, step 5), so Worker.postMessage() before that has no target port and the message is dropped; engines queue it for the worker (no spec issue filed that we know of)" };
-    static constexpr SpecQuestionInfo shipped_delivers { "html:message-port-post-message-steps:7.1", "",
-        "a port that was transferred away keeps its port message queue, and nothing stops a task on it from running there: a message queued at it before the new port is received, or at all when the message that carried it was doomed, is delivered at the old port, although step 4's note says the channel is lost; engines deliver nothing there (no spec issue filed that we know of)" };
+    namespace S = spec::steps;
     switch (question) {
-    case SpecQuestion::shipped_port_delivers: return shipped_delivers;
-    case SpecQuestion::closed_port_delivers: return closed_port;
-    case SpecQuestion::shipped_port_keeps_message: return shipped_port;
-    case SpecQuestion::worker_message_before_run: return worker_before_run;
+    case SpecQuestion::closed_port_delivers: return S::message_port_post_message::s7;
+    case SpecQuestion::shipped_port_keeps_message: return S::message_port_transfer_receiving::s2;
+    case SpecQuestion::worker_message_before_run: return S::run_a_worker_on_complete::s5;
+    case SpecQuestion::shipped_port_delivers: return S::message_port_post_message::s7_1;
+    case SpecQuestion::doomed_port_kept: return S::message_port_post_message::s4;
+    case SpecQuestion::partial_transfer: return S::structured_serialize_with_transfer::s5;
     }
-    return closed_port;
+    return S::message_port_post_message::s7;
+}
+
+namespace {
+
+void add_question(std::vector<SpecQuestion>& to, SpecQuestion q)
+{
+    if (std::find(to.begin(), to.end(), q) == to.end())
+        to.push_back(q);
+}
+
+} // namespace
+
+void Questioned::add(SpecQuestion question, std::uint32_t message)
+{
+    QuestionedMessage const q { question, message };
+    if (std::find(messages.begin(), messages.end(), q) == messages.end())
+        messages.push_back(q);
+}
+
+void Questioned::add(SpecQuestion question, PortName port)
+{
+    QuestionedPort const q { question, port };
+    if (std::find(ports.begin(), ports.end(), q) == ports.end())
+        ports.push_back(q);
+}
+
+std::vector<SpecQuestion> Questioned::of_message(std::uint32_t message) const
+{
+    std::vector<SpecQuestion> out;
+    for (auto const& q : messages)
+        if (q.message == message)
+            add_question(out, q.question);
+    return out;
+}
+
+std::vector<SpecQuestion> Questioned::of_port(PortName port) const
+{
+    // A port received with a questioned message (its name is that message's label).
+    auto out = of_message(port.op);
+    for (auto const& q : ports)
+        if (q.port == port)
+            add_question(out, q.question);
+    return out;
+}
+
+std::vector<SpecQuestion> Questioned::of_event(ObservedEvent const& e) const
+{
+    if (empty())
+        return {};
+    bool const at_port = e.target.kind == EventTargetName::Kind::port;
+    if (e.type == "close")
+        return at_port ? of_port(e.target.port) : std::vector<SpecQuestion> {};
+    // A message event: its message's questions (a message posted to or from a questioned port
+    // has them too), and those of the message that delivered its target port. Not the target
+    // port's own: a message that no reading delivers there is a deviation wherever it lands.
+    auto out = of_message(e.message);
+    if (at_port)
+        for (auto const q : of_message(e.target.port.op))
+            add_question(out, q);
+    return out;
 }
 
 std::string to_string(EventTargetName target)
@@ -319,7 +374,15 @@ struct World::Impl final : PortHost {
         return { true, std::move(error), false, std::string(spec::step_info(step).id) };
     }
     void fire(ObservedEvent event) { world.m_events.push_back(std::move(event)); }
-    void questioned(SpecQuestion question, std::uint32_t message) { world.m_questioned.push_back({ question, message }); }
+    void questioned(SpecQuestion question, std::uint32_t message) { world.m_questioned.add(question, message); }
+    void questioned_port(SpecQuestion question, std::size_t port) { world.m_questioned.add(question, ports[port].name); }
+    // A message posted to a port whose state rests on a questioned text rests on it too.
+    void question_message_to(std::size_t target_port, std::uint32_t message)
+    {
+        if (!world.m_questioned.empty())
+            for (auto const q : world.m_questioned.of_port(ports[target_port].name))
+                questioned(q, message);
+    }
     static EventTargetName port_target(PortName n) { return { EventTargetName::Kind::port, n, 0 }; }
 
     // The port a script holds by that name (a worker's implicit ports are held by no script: an
@@ -502,6 +565,27 @@ struct World::Impl final : PortHost {
         return html::structured_deserialize_with_transfer(heap, serialized, realm_of(agent));
     }
 
+    // StructuredSerializeWithTransfer of a message, with the MessagePort transfer steps filled in.
+    // MODEL: a failure in its step 5 (an entry found detached, after the entries before it were
+    // transferred) leaves those entries shipped, as the text says: the ports of the transfer list
+    // and their partners rest on that questioned text from then on.
+    Completion<html::SerializeWithTransferResult> serialize_message(Agent agent, Value value, std::vector<ObjectId> const& transfer)
+    {
+        auto serialized = [&] {
+            PortHostScope host(*this);
+            return html::structured_serialize_with_transfer(heap, realm_of(agent), value, transfer);
+        }();
+        if (serialized.is_throw() && spec::step_info(serialized.thrown().step).id.starts_with("html:structuredserializewithtransfer:5.")) {
+            for (auto const object : transfer) {
+                auto const port = std::size_t(ecma262::slots_of<PlatformSlots>(heap.object(object)).port_id);
+                questioned_port(SpecQuestion::partial_transfer, port);
+                if (ports[port].entangled != no_port)
+                    questioned_port(SpecQuestion::partial_transfer, ports[port].entangled);
+            }
+        }
+        return serialized;
+    }
+
     // https://html.spec.whatwg.org/multipage/web-messaging.html#message-port-post-message-steps
     OperationOutcome message_port_post_message(std::size_t source_port, std::size_t target_port,
         std::vector<ObjectId> const& transfer_objects, MessageSpec message_spec)
@@ -527,10 +611,7 @@ struct World::Impl final : PortHost {
         PM_STEP(PM::s5);
         auto const agent = ports[source_port].agent;
         auto const value = make_message(agent, current_op, message_spec);
-        auto serialized = [&] {
-            PortHostScope host(*this);
-            return html::structured_serialize_with_transfer(heap, realm_of(agent), value, transfer);
-        }();
+        auto serialized = serialize_message(agent, value, transfer);
         if (serialized.is_throw())
             return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         // 6. No target, or doomed: nothing is delivered.
@@ -538,12 +619,21 @@ struct World::Impl final : PortHost {
         if (target_port == no_port || (doomed && !fault_active(Fault::doomed_message_delivered))) {
             if (target_port == no_port && worker && source_port == worker->outside_port && !worker->running)
                 questioned(SpecQuestion::worker_message_before_run, current_op);
+            // MODEL: nothing disentangles a doomed message's target port: it stays entangled with
+            // the source port, holding its queue, which is in question (the note says the channel
+            // is lost). Both ports rest on that text from here on (the doomed message itself is
+            // not delivered by any reading).
+            if (doomed) {
+                questioned_port(SpecQuestion::doomed_port_kept, source_port);
+                questioned_port(SpecQuestion::doomed_port_kept, target_port);
+            }
             return {};
         }
         // 7. A task on the target port's message queue.
         PM_STEP(PM::s7);
         if (ports[target_port].queue_moved)
             questioned(SpecQuestion::shipped_port_keeps_message, current_op);
+        question_message_to(target_port, current_op);
         ports[target_port].queue->push_back(PortTask { next_sequence++, current_op,
             std::make_shared<html::SerializeWithTransferResult>(serialized.release_value()) });
         return {};
@@ -562,6 +652,7 @@ struct World::Impl final : PortHost {
             questioned(SpecQuestion::closed_port_delivers, task.message);
         else if (detached(final_target_port))
             questioned(SpecQuestion::shipped_port_delivers, task.message);
+        question_message_to(final_target_port, task.message);
         // 7.3. Its relevant realm.
         PM_STEP(PM::s7_3);
         auto const agent = ports[final_target_port].agent;
@@ -682,10 +773,7 @@ struct World::Impl final : PortHost {
         // 3. Serialize with transfer; rethrow.
         PM_STEP(CP::s3);
         auto const value = make_message(Agent::service_worker, current_op, message_spec);
-        auto serialized = [&] {
-            PortHostScope host(*this);
-            return html::structured_serialize_with_transfer(heap, realm_of(Agent::service_worker), value, transfer);
-        }();
+        auto serialized = serialize_message(Agent::service_worker, value, transfer);
         if (serialized.is_throw())
             return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         auto const shared = std::make_shared<html::SerializeWithTransferResult>(serialized.release_value());
@@ -761,10 +849,7 @@ struct World::Impl final : PortHost {
         // 4. Serialize with transfer; rethrow.
         PM_STEP(SWP::s4);
         auto const value = make_message(poster, current_op, message_spec);
-        auto serialized = [&] {
-            PortHostScope host(*this);
-            return html::structured_serialize_with_transfer(heap, realm_of(poster), value, transfer);
-        }();
+        auto serialized = serialize_message(poster, value, transfer);
         if (serialized.is_throw())
             return threw(std::string(error_kind_name(serialized.thrown().kind)), serialized.thrown().step);
         auto const shared = std::make_shared<html::SerializeWithTransferResult>(serialized.release_value());
@@ -1238,18 +1323,34 @@ OperationOutcome World::run(Operation const& op)
 {
     ++m_next_op;
     m_impl->current_op = op.label;
+    // What this op rests on: the questions of the ports it names, as they stand before it runs
+    // (rarely any). A message it posts rests on them too, and so does anything that message
+    // delivers.
+    std::vector<SpecQuestion> questions;
+    if (!m_questioned.empty()) {
+        bool const on_port = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start
+            || op.kind == Operation::Kind::port_set_onmessage || op.kind == Operation::Kind::port_add_listener
+            || op.kind == Operation::Kind::port_close;
+        auto const add = [&](std::vector<SpecQuestion> const& more) {
+            for (auto const q : more)
+                if (std::find(questions.begin(), questions.end(), q) == questions.end())
+                    questions.push_back(q);
+        };
+        if (on_port)
+            add(m_questioned.of_port(op.port));
+        for (auto const& p : op.transfer)
+            add(m_questioned.of_port(p));
+        bool const posts = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::broadcast_post
+            || op.kind == Operation::Kind::client_post || op.kind == Operation::Kind::worker_post
+            || op.kind == Operation::Kind::worker_global_post || op.kind == Operation::Kind::service_worker_post;
+        if (posts)
+            for (auto const q : questions)
+                m_questioned.add(q, op.label);
+    }
     auto outcome = m_impl->run(op);
     if (!outcome.threw && !outcome.skipped)
         outcome.step = std::string(returning_step(op.kind));
-    // The questions of the messages that delivered the ports this op names (rarely any).
-    bool const on_port = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start
-        || op.kind == Operation::Kind::port_set_onmessage || op.kind == Operation::Kind::port_add_listener || op.kind == Operation::Kind::port_close;
-    for (auto const& q : m_questioned) {
-        bool const named = (on_port && op.port.op == q.message)
-            || std::any_of(op.transfer.begin(), op.transfer.end(), [&](PortName const& p) { return p.op == q.message; });
-        if (named && std::find(outcome.questions.begin(), outcome.questions.end(), q.question) == outcome.questions.end())
-            outcome.questions.push_back(q.question);
-    }
+    outcome.questions = std::move(questions);
     return outcome;
 }
 
@@ -1317,7 +1418,7 @@ MessagingObservation run_operations(std::span<Operation const> operations)
     auto observation = run_with(operations, Schedule::oldest_first);
     // The other schedule differs only if a task ran at a port in transit (otherwise every task
     // this one took was the oldest that was not on such a port, which is what the other takes).
-    bool const ran_in_transit = std::any_of(observation.questioned.begin(), observation.questioned.end(),
+    bool const ran_in_transit = std::any_of(observation.questioned.messages.begin(), observation.questioned.messages.end(),
         [](QuestionedMessage const& q) { return q.question == SpecQuestion::shipped_port_delivers; });
     if (ran_in_transit) {
         auto other = run_with(operations, Schedule::shipped_ports_last);

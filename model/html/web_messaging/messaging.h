@@ -20,6 +20,7 @@
 
 #include "model/ecma262/heap.h"
 #include "model/infra/completion.h"
+#include "spec/catalogue.h"
 
 #include <cstdint>
 #include <deque>
@@ -136,26 +137,49 @@ struct ObservedEvent {
 std::string to_string(ObservedEvent const&);
 
 // Where the model follows the text as written although an open question disputes it (an issue
-// against the spec, or engines that all agree on something else). A deviation about a message
-// the model treated so is reported with the question, so that a reader can tell a bug in an
-// implementation from a bug in the text.
+// against the spec, or engines and web-platform-tests that all read it otherwise). Each question
+// is a catalogue step with a `question` (spec/catalogue/*.json), which says what is in question
+// and links the issue where one is filed. Whatever such a message or port leads to (the ports it
+// carried, messages posted from or to those ports, operations naming them, events at them) rests
+// on the question too: the World notes all of it, and a difference about any of it is reported as
+// a spec question, not as a deviation.
 enum class SpecQuestion : std::uint8_t {
     closed_port_delivers,       // a task already queued at a closed port still runs (whatwg/html#5765)
     shipped_port_keeps_message, // a message queued at a port whose queue has already moved stays there (whatwg/html#5850)
     worker_message_before_run,  // Worker.postMessage() before the worker runs has no target port, so it is dropped
-    shipped_port_delivers,      // a port transferred away still runs the tasks left on its queue (the doomed self-transfer)
+    shipped_port_delivers,      // a port transferred away still runs the tasks left on its queue
+    doomed_port_kept,           // the target port shipped with a doomed message stays entangled with the source
+    partial_transfer,           // a transfer list that fails at an entry leaves the entries before it transferred
 };
-struct SpecQuestionInfo {
-    std::string_view step;   // the catalogue step whose text is in question
-    std::string_view issue;  // the spec issue, or "" when none is filed
-    std::string_view text;   // the question, in our words
-};
-SpecQuestionInfo const& info(SpecQuestion);
+// The catalogue step whose text is in question (its StepInfo has the question and the issue).
+spec::StepId question_step(SpecQuestion);
 
 struct QuestionedMessage {
     SpecQuestion question = SpecQuestion::closed_port_delivers;
     std::uint32_t message = 0; // the posting op's label
     friend bool operator==(QuestionedMessage const&, QuestionedMessage const&) = default;
+};
+struct QuestionedPort {
+    SpecQuestion question = SpecQuestion::doomed_port_kept;
+    PortName port;
+    friend bool operator==(QuestionedPort const&, QuestionedPort const&) = default;
+};
+
+// What rests on a questioned text: the messages and the ports. A port delivered by a questioned
+// message is questioned too (its name says which message delivered it), whether or not the model
+// delivered it, so that a port only an implementation has is covered as well.
+struct Questioned {
+    std::vector<QuestionedMessage> messages;
+    std::vector<QuestionedPort> ports;
+    bool empty() const { return messages.empty() && ports.empty(); }
+    void add(SpecQuestion, std::uint32_t message);
+    void add(SpecQuestion, PortName);
+    std::vector<SpecQuestion> of_message(std::uint32_t message) const;
+    std::vector<SpecQuestion> of_port(PortName) const;
+    // An event's: a close event's, its target port's; a message or messageerror event's, its
+    // message's and those of the message that delivered its target port.
+    std::vector<SpecQuestion> of_event(ObservedEvent const&) const;
+    friend bool operator==(Questioned const&, Questioned const&) = default;
 };
 
 struct OperationOutcome {
@@ -163,7 +187,7 @@ struct OperationOutcome {
     std::string error;             // DOMException name or TypeError
     bool skipped = false;          // the op names something that does not exist (yet): not run
     std::string step;              // the model's only: the catalogue step that threw (not compared)
-    // The model's only: the questions of the messages that delivered the ports this op names (an
+    // The model's only: the questions of the ports this op names and of the message it posts (an
     // op on a port the model dropped, or delivered elsewhere, under a questioned text).
     std::vector<SpecQuestion> questions {};
     friend bool operator==(OperationOutcome const& a, OperationOutcome const& b)
@@ -175,7 +199,7 @@ struct OperationOutcome {
 struct MessagingObservation {
     std::vector<OperationOutcome> outcomes;    // one per operation
     std::vector<ObservedEvent> events;         // in dispatch order
-    std::vector<QuestionedMessage> questioned; // the messages the model treated by a questioned text
+    Questioned questioned;                     // what rests on a text in question
     // Other observations the spec allows as well, each from another order of tasks it leaves open
     // (see Schedule); none when every order gives this one.
     std::vector<MessagingObservation> alternatives;
@@ -210,7 +234,7 @@ public:
     // Runs one operation.
     OperationOutcome run(Operation const&);
     std::vector<ObservedEvent> const& events() const { return m_events; }
-    std::vector<QuestionedMessage> const& questioned() const { return m_questioned; }
+    Questioned const& questioned() const { return m_questioned; }
 
     // State that generators and invariants read.
     struct PortInfo {
@@ -234,7 +258,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     std::vector<ObservedEvent> m_events;
-    std::vector<QuestionedMessage> m_questioned;
+    Questioned m_questioned;
     std::size_t m_next_op = 0;
 };
 
