@@ -307,17 +307,26 @@ private:
         std::vector<std::size_t> base_path; // shrink path from the drawn case to c (found while shrinking another)
     };
 
+    // How a difference reads, its numbers and quoted strings left out: "get#3, get#3" and
+    // "get#1, get#1" read alike, "get#1" and "none" do not.
     static std::string detail_of(Difference const& d)
     {
-        std::string s = d.signature() + "|" + d.expected + "|" + d.observed;
+        std::string const s = d.signature() + "|" + d.expected + "|" + d.observed;
         std::string out;
         for (std::size_t i = 0; i < s.size(); ++i) {
-            bool const digit = s[i] >= '0' && s[i] <= '9';
-            if (!digit)
-                out += s[i];
-            else if (out.empty() || out.back() != '#')
-                if (i == 0 || !(s[i - 1] >= '0' && s[i - 1] <= '9'))
-                    out += '#';
+            auto const c = s[i];
+            if (c >= '0' && c <= '9') {
+                while (i + 1 < s.size() && ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '.'))
+                    ++i;
+                out += '9';
+            } else if (c == '"') {
+                while (i + 1 < s.size() && s[i + 1] != '"')
+                    i += s[i + 1] == '\\' ? 2 : 1;
+                ++i;
+                out += "\"\"";
+            } else {
+                out += c;
+            }
         }
         return out;
     }
@@ -706,6 +715,7 @@ private:
         // Candidates go 16 to a batch; a crash or a hang is shrunk one candidate at a time, since a
         // batch that holds a crashing candidate costs a restart before the candidates are run
         // one by one anyway.
+        bool const keep_detail = std::count_if(m_found.begin(), m_found.end(), [&](Found const& g) { return g.signature == f.signature; }) > 1;
         bool const failure_signature = f.observed.threw && f.observed.error_name.starts_with("(the IUT ");
         std::size_t const chunk_size = failure_signature ? 1 : 16;
         bool improved = true;
@@ -735,9 +745,14 @@ private:
                 if (chunk.empty())
                     break;
                 evaluations += static_cast<int>(chunk.size());
+                // A representative of a signature that has others keeps how it reads too: it must
+                // not drift into another representative's bug while it shrinks.
+                auto const same_finding = [&](Difference const& difference) {
+                    return difference.signature() == f.signature && (!keep_detail || detail_of(difference) == f.detail);
+                };
                 auto const keeps_the_deviation = [&](Case const& c, Observation const& o) {
                     auto const difference = compare_observations(c.reference, o);
-                    return difference && difference->signature() == f.signature;
+                    return difference && same_finding(*difference);
                 };
                 auto observations = evaluate(chunk, " (while shrinking " + f.signature + ")", keeps_the_deviation);
                 if (!observations)
@@ -750,7 +765,7 @@ private:
                         found_while_shrinking(chunk[k], (*observations)[k], std::move(*difference), std::move(candidate_path));
                         continue;
                     }
-                    if (difference) {
+                    if (difference && same_finding(*difference)) {
                         current = chunk[k].recipe;
                         path.push_back(indices[k]);
                         best = std::move(chunk[k]);

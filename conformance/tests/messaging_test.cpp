@@ -6,6 +6,8 @@
 #include "conformance/messaging.h"
 #include "conformance/model_runner.h"
 
+#include "spec/catalogue.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -472,6 +474,25 @@ TEST(MessagingModel, NotesTheMessagesItTreatsByAQuestionedText)
         EXPECT_EQ(messages_at(obs, at(PortName { o.ops[3].label, 0 })).size(), 2u);
         EXPECT_TRUE(obs.questioned.empty());
     }
+}
+
+// The catalogue marks every step whose text is in question, and those are exactly the steps the
+// model's questions name (the clone comparator's partial transfer is one of them).
+TEST(MessagingModel, EveryQuestionItNotesIsACatalogueStepInQuestionAndNoneIsLeftOut)
+{
+    using model::web_messaging::SpecQuestion;
+    std::set<std::string> named;
+    for (auto const q : { SpecQuestion::closed_port_delivers, SpecQuestion::shipped_port_keeps_message, SpecQuestion::worker_message_before_run,
+             SpecQuestion::shipped_port_delivers, SpecQuestion::doomed_port_kept, SpecQuestion::partial_transfer }) {
+        auto const& info = spec::step_info(model::web_messaging::question_step(q));
+        EXPECT_FALSE(info.question.empty()) << info.id;
+        named.insert(std::string(info.id));
+    }
+    std::set<std::string> marked;
+    for (auto const& step : spec::all_steps())
+        if (!step.question.empty())
+            marked.insert(std::string(step.id));
+    EXPECT_EQ(named, marked);
 }
 
 // A difference about a message the model treated by a questioned text carries the question (not

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,149 @@ TEST(PropertyRunner, StoppingAtTheFirstDeviationReportsOnlyIt)
     auto const outcome = check_property(*property, iut, p, coverage);
     ASSERT_EQ(outcome.deviations.size(), 1u);
     EXPECT_TRUE(has_error_name(outcome, "TooBig"));
+}
+
+
+// The model, with a change the test chooses applied to each Observation.
+class ScriptedIut final : public Iut {
+public:
+    using Change = std::function<void(Scenario const&, Observation&)>;
+    explicit ScriptedIut(Change change) : m_change(std::move(change)) { }
+    std::string name() const override { return "scripted"; }
+    std::string version() const override { return "test"; }
+    Capabilities const& capabilities() const override { return model_capabilities(); }
+    std::size_t in_flight() const override { return m_replies.size(); }
+    void submit(std::vector<Scenario> const& batch) override
+    {
+        BatchReply reply;
+        for (auto const& s : batch) {
+            auto o = run_on_model(s);
+            o.questioned = {};
+            o.alternatives.clear();
+            m_change(s, o);
+            reply.observations.push_back(std::move(o));
+        }
+        m_replies.push_back(std::move(reply));
+    }
+    BatchReply receive() override
+    {
+        auto r = std::move(m_replies.front());
+        m_replies.pop_front();
+        return r;
+    }
+
+private:
+    Change m_change;
+    std::deque<BatchReply> m_replies;
+};
+
+bool has_array(Scenario const& s)
+{
+    return std::any_of(s.graph.nodes.begin(), s.graph.nodes.end(), [](Node const& n) { return n.kind == NodeKind::array; });
+}
+
+// Two bugs behind one signature (field getter-calls, step 26.4.1.1): a getter called twice where
+// an Array is in the value, no getter called otherwise. Each is shrunk and reported on its own.
+void two_getter_bugs(Scenario const& s, Observation& o)
+{
+    if (o.getter_calls.empty())
+        return;
+    if (has_array(s))
+        o.getter_calls.insert(o.getter_calls.begin(), o.getter_calls.front());
+    else
+        o.getter_calls.clear();
+}
+
+TEST(PropertyRunner, DifferencesOfOneSignatureThatReadDifferentlyAreShrunkApart)
+{
+    auto const* property = find_property("getters-and-side-effects");
+    ASSERT_NE(property, nullptr);
+    ScriptedIut iut(two_getter_bugs);
+    model::Trace coverage;
+    auto const outcome = check_property(*property, iut, params(), coverage);
+    ASSERT_EQ(outcome.status, PropertyOutcome::Status::failed);
+    std::string found;
+    for (auto const& d : outcome.deviations)
+        found += "\n  " + d.title + " [" + d.signature + "]\n" + to_display(d.scenario);
+    ASSERT_EQ(outcome.deviations.size(), 2u) << found;
+    EXPECT_EQ(outcome.deviations[0].signature, outcome.deviations[1].signature);
+    std::set<std::string> titles;
+    for (auto const& d : outcome.deviations) {
+        EXPECT_TRUE(d.shrunk);
+        titles.insert(d.title.substr(0, d.title.find(" (")));
+    }
+    EXPECT_EQ(titles, (std::set<std::string> { "a getter called more often than the spec calls it", "a getter the spec calls is not called" }));
+
+    // With one representative per signature, the second bug hides behind the first.
+    auto one = params();
+    one.representatives = 1;
+    ScriptedIut again(two_getter_bugs);
+    auto const hidden = check_property(*property, again, one, coverage);
+    EXPECT_EQ(hidden.deviations.size(), 1u);
+}
+
+TEST(PropertyRunner, SignaturesBeyondTheCapAreReportedUnshrunk)
+{
+    auto const* property = find_property("round-trip-plain-data");
+    ASSERT_NE(property, nullptr);
+    TwoDeviationsIut iut;
+    model::Trace coverage;
+    auto p = params();
+    p.max_deviations = 1;
+    auto const outcome = check_property(*property, iut, p, coverage);
+    ASSERT_EQ(outcome.deviations.size(), 2u);
+    EXPECT_TRUE(outcome.deviations[0].shrunk);
+    EXPECT_EQ(outcome.deviations[0].observed.error_name, "TooBig");
+    // "Two" is met while shrinking TooBig, beyond the cap: reported with the case that showed it.
+    EXPECT_FALSE(outcome.deviations[1].shrunk);
+    EXPECT_EQ(outcome.deviations[1].observed.error_name, "Two");
+    EXPECT_EQ(outcome.other_signatures, 1);
+}
+
+TEST(PropertyRunner, OnlySpecQuestionsLeaveThePropertyPassedAndReportThem)
+{
+    // An implementation that drops every message event whose delivery rests on a questioned text.
+    auto const* property = find_property("message-ports");
+    ASSERT_NE(property, nullptr);
+    ScriptedIut iut([](Scenario const& s, Observation& o) {
+        auto const reference = run_on_model(s);
+        std::erase_if(o.events, [&](model::web_messaging::ObservedEvent const& e) {
+            return e.type == "message" && !reference.questioned.of_event(e).empty();
+        });
+    });
+    model::Trace coverage;
+    auto const outcome = check_property(*property, iut, params(), coverage);
+    EXPECT_EQ(outcome.status, PropertyOutcome::Status::passed);
+    ASSERT_FALSE(outcome.deviations.empty()) << "no questioned message in 300 cases";
+    for (auto const& d : outcome.deviations) {
+        EXPECT_EQ(d.kind(), FindingKind::spec_question) << d.difference.summary();
+        EXPECT_TRUE(d.title.starts_with("spec question: ")) << d.title;
+    }
+}
+
+TEST(Deviation, IdentityIgnoresHowNodesAreNumbered)
+{
+    auto scenario = [](bool swapped) {
+        Scenario s;
+        Node outer;
+        Property p;
+        p.key = u"a";
+        p.value = NodeRef { swapped ? 0u : 1u };
+        outer.properties.push_back(p);
+        Node inner;
+        inner.kind = NodeKind::array;
+        s.graph.nodes = swapped ? std::vector<Node> { inner, outer } : std::vector<Node> { outer, inner };
+        s.graph.root = NodeRef { swapped ? 1u : 0u };
+        s.transfer = {};
+        return s;
+    };
+    Deviation a, b;
+    a.signature = b.signature = "result:.kind@html:structureddeserialize:19.2";
+    a.scenario = scenario(false);
+    b.scenario = scenario(true);
+    EXPECT_EQ(a.identity(), b.identity());
+    b.signature = "result:.kind@html:structureddeserialize:20.1";
+    EXPECT_NE(a.identity(), b.identity());
 }
 
 } // namespace
