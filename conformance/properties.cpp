@@ -307,6 +307,27 @@ private:
         std::vector<std::size_t> base_path; // shrink path from the drawn case to c (found while shrinking another)
     };
 
+    // What groups the cases of one finding while searching: a deviation's signature; for a spec
+    // question, the questions it rests on (whatever differs downstream of a questioned message
+    // is one question, shrunk once, not one finding per difference it causes).
+    static std::string finding_key(Difference const& d)
+    {
+        if (d.kind() == FindingKind::deviation)
+            return d.signature();
+        std::string key = "spec question";
+        for (auto const& q : d.spec_questions)
+            key += "?" + q;
+        return key;
+    }
+
+    // Crashes and hangs (each candidate costs a restart or a time-out) and spec questions get one
+    // representative; other signatures up to RunParams::representatives.
+    std::size_t representatives_for(Found const& f) const
+    {
+        bool const failure = f.observed.threw && f.observed.error_name.starts_with("(the IUT ");
+        return failure || f.difference.kind() == FindingKind::spec_question ? 1 : m_params.representatives;
+    }
+
     // How a difference reads, its numbers and quoted strings left out: "get#3, get#3" and
     // "get#1, get#1" read alike, "get#1" and "none" do not.
     static std::string detail_of(Difference const& d)
@@ -366,7 +387,7 @@ private:
             ++representatives;
         }
         if (same)
-            return representatives < static_cast<int>(m_params.representatives) && !m_params.stop_at_first_deviation ? Place::shrink : Place::counted;
+            return representatives < static_cast<int>(representatives_for(*same)) && !m_params.stop_at_first_deviation ? Place::shrink : Place::counted;
         for (auto& f : m_unshrunk)
             if (f.signature == signature) {
                 same = &f;
@@ -387,7 +408,7 @@ private:
         // deviation asked for is the one reported).
         if (m_params.stop_at_first_deviation || m_params.reproduce)
             return;
-        auto signature = difference.signature();
+        auto signature = finding_key(difference);
         for (auto const& f : m_found)
             if (f.signature == signature)
                 return;
@@ -423,7 +444,7 @@ private:
     Deviation unshrunk(Found& f)
     {
         Deviation d;
-        d.signature = f.signature;
+        d.signature = f.difference.signature();
         d.found_at_case = f.first_case;
         d.occurrences = f.occurrences;
         d.shrunk = false;
@@ -613,7 +634,7 @@ private:
             ++m_outcome.choices[choice];
         if (!difference)
             return;
-        auto signature = difference->signature();
+        auto signature = finding_key(*difference);
         auto detail = detail_of(*difference);
         Found* same = nullptr;
         auto const where = place(signature, difference->kind(), detail, same);
@@ -703,7 +724,6 @@ private:
     Deviation shrink(Found& f)
     {
         Deviation d;
-        d.signature = f.signature;
         d.found_at_case = f.first_case;
         d.occurrences = f.occurrences;
         std::vector<std::size_t> path = f.base_path;
@@ -748,7 +768,7 @@ private:
                 // A representative of a signature that has others keeps how it reads too: it must
                 // not drift into another representative's bug while it shrinks.
                 auto const same_finding = [&](Difference const& difference) {
-                    return difference.signature() == f.signature && (!keep_detail || detail_of(difference) == f.detail);
+                    return finding_key(difference) == f.signature && (!keep_detail || detail_of(difference) == f.detail);
                 };
                 auto const keeps_the_deviation = [&](Case const& c, Observation const& o) {
                     auto const difference = compare_observations(c.reference, o);
@@ -759,7 +779,7 @@ private:
                     break;
                 for (std::size_t k = 0; k < observations->size(); ++k) {
                     auto difference = compare_observations(chunk[k].reference, (*observations)[k]);
-                    if (difference && difference->signature() != f.signature) {
+                    if (difference && finding_key(*difference) != f.signature) {
                         auto candidate_path = path;
                         candidate_path.push_back(indices[k]);
                         found_while_shrinking(chunk[k], (*observations)[k], std::move(*difference), std::move(candidate_path));
@@ -782,6 +802,7 @@ private:
         if (m_replay_path)
             key.path.insert(key.path.begin(), m_replay_path->begin(), m_replay_path->end());
         d.reproduce = to_string(key);
+        d.signature = best_difference.signature();
         d.difference = std::move(best_difference);
         d.scenario = std::move(best.scenario);
         // The allowed Observation the difference was found against (the reference itself, or one

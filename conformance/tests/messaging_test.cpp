@@ -483,7 +483,8 @@ TEST(MessagingModel, EveryQuestionItNotesIsACatalogueStepInQuestionAndNoneIsLeft
     using model::web_messaging::SpecQuestion;
     std::set<std::string> named;
     for (auto const q : { SpecQuestion::closed_port_delivers, SpecQuestion::shipped_port_keeps_message, SpecQuestion::worker_message_before_run,
-             SpecQuestion::shipped_port_delivers, SpecQuestion::doomed_port_kept, SpecQuestion::partial_transfer }) {
+             SpecQuestion::shipped_port_delivers, SpecQuestion::doomed_port_kept, SpecQuestion::partial_transfer,
+             SpecQuestion::close_event_timing }) {
         auto const& info = spec::step_info(model::web_messaging::question_step(q));
         EXPECT_FALSE(info.question.empty()) << info.id;
         named.insert(std::string(info.id));
@@ -493,6 +494,32 @@ TEST(MessagingModel, EveryQuestionItNotesIsACatalogueStepInQuestionAndNoneIsLeft
         if (!step.question.empty())
             marked.insert(std::string(step.id));
     EXPECT_EQ(named, marked);
+}
+
+// A close event found after a message event the model fires after it: the close event's timing
+// is in question (whatwg/html#12797), so the difference is a spec question, not a deviation.
+TEST(MessagingComparator, ACloseEventLaterThanTheSpecFiresItIsASpecQuestion)
+{
+    Ops o;
+    auto const c = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    o.on(K::port_start, p2);
+    o.on(K::port_close, p1);
+    auto const reference = reference_of(o.ops);
+    ASSERT_FALSE(reference.events.empty());
+    auto later = reference;
+    // A message event at p2 before its close event, as if close came a task later.
+    ObservedEvent message;
+    message.target = at(p2);
+    message.type = "message";
+    message.message = 99;
+    auto mutated = reference;
+    mutated.events.insert(mutated.events.begin(), message);
+    later.events.push_back(message);
+    auto const d = compare_observations(mutated, later);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->field, "events");
+    EXPECT_EQ(d->spec_questions, std::vector<std::string> { "html:disentangle:4" });
 }
 
 // A difference about a message the model treated by a questioned text carries the question (not

@@ -51,6 +51,7 @@ spec::StepId question_step(SpecQuestion question)
     case SpecQuestion::shipped_port_delivers: return S::message_port_post_message::s7_1;
     case SpecQuestion::doomed_port_kept: return S::message_port_post_message::s4;
     case SpecQuestion::partial_transfer: return S::structured_serialize_with_transfer::s5;
+    case SpecQuestion::close_event_timing: return S::disentangle::s4;
     }
     return S::message_port_post_message::s7;
 }
