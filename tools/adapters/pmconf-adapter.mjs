@@ -8,6 +8,8 @@
 //   node pmconf-adapter.mjs --impl core-js     core-js/actual/structured-clone (the global build)
 //   node pmconf-adapter.mjs --impl core-js-pure  core-js-pure/actual/structured-clone
 //   node pmconf-adapter.mjs --describe         print the capability probes as JSON and exit
+//   node pmconf-adapter.mjs --plant zero-buffer-bytes   a deliberate adapter bug, for pmconf's own
+//                                              tests only (lib/core.mjs plantArtefact)
 //
 // This file is only the protocol: arguments, the hello line, reading requests, writing replies.
 // Building values, running Scenarios, encoding Observations and probing capabilities live in
@@ -19,8 +21,8 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 import {
-    AdapterError, describeImplementation, parseScenario, probeCapabilities, restoreObjectPrototype, runParsedScenarios,
-    setImplementation,
+    AdapterError, describeImplementation, parseScenario, plantArtefact, probeCapabilities, restoreObjectPrototype,
+    runParsedScenarios, setImplementation,
 } from './lib/core.mjs';
 
 const G = globalThis;
@@ -28,12 +30,13 @@ const { runtime } = describeImplementation();
 const args = runtime === 'deno' ? [...G.Deno.args] : process.argv.slice(2);
 
 function usage(message) {
-    process.stderr.write(`pmconf-adapter: ${message}\nusage: pmconf-adapter.mjs [--impl native|ungap|core-js|core-js-pure] [--describe]\n`);
+    process.stderr.write(`pmconf-adapter: ${message}\nusage: pmconf-adapter.mjs [--impl native|ungap|core-js|core-js-pure] [--describe] [--plant zero-buffer-bytes]\n`);
     process.exit(2);
 }
 
 let implName = 'native';
 let describe = false;
+let plant = null;
 for (let i = 0; i < args.length; ++i) {
     if (args[i] === '--impl' && i + 1 < args.length)
         implName = args[++i];
@@ -41,6 +44,8 @@ for (let i = 0; i < args.length; ++i) {
         implName = args[i].slice('--impl='.length);
     else if (args[i] === '--describe')
         describe = true;
+    else if (args[i] === '--plant' && i + 1 < args.length)
+        plant = args[++i];
     else
         usage(`unknown argument ${JSON.stringify(args[i])}`);
 }
@@ -49,6 +54,13 @@ try {
     await setImplementation(implName, { adaptersDir: fileURLToPath(new URL('.', import.meta.url)) });
 } catch (e) {
     usage(e instanceof AdapterError ? e.message : `${implName}: ${e && e.message}`);
+}
+if (plant !== null) {
+    try {
+        plantArtefact(plant);
+    } catch (e) {
+        usage(`--plant: ${e && e.message}`);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

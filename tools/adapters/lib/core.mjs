@@ -312,6 +312,18 @@ export function describeImplementation() {
     return { implementation, version, runtime, runtimeVersion };
 }
 
+// A deliberate adapter bug, for pmconf's own tests only (pmconf-adapter.mjs --plant NAME): they
+// show that a reproducer, which builds its values with its own code, does not confirm an artefact
+// of the adapter. 'zero-buffer-bytes': the first byte of every non-empty, non-detached
+// ArrayBuffer node is zeroed once it is built (finishBuffer). null: none (the default).
+const plantableArtefacts = ['zero-buffer-bytes'];
+let plantedArtefact = null;
+export function plantArtefact(name) {
+    if (name !== null && !plantableArtefacts.includes(name))
+        fail(`unknown artefact ${JSON.stringify(name)} (known: ${plantableArtefacts.join(', ')})`);
+    plantedArtefact = name;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers that are safe while %Object.prototype% is polluted: no reads of absent keys, no
 // [[Set]] on arrays (an accessor without a setter on %Object.prototype% would make it throw).
@@ -898,7 +910,12 @@ function makeGetter(g, ownerIndex, ctx) {
     };
 }
 
-function makeBuffer(node, constructLength, what) {
+// Makes a buffer node's object at the size its views need while they are made (`need`: every
+// fixed-length view within it, every length-tracking view's byteOffset at most its length).
+// Nothing is written into it yet: resizing while the views are made zeroes bytes (a resizable
+// buffer grown back after a shrink gets zeros), so the bytes are written once every view exists
+// and the buffer has its final byteLength (finishBuffer).
+function makeBuffer(node, need, what) {
     const bl = node.byteLength;
     const max = node.maxByteLength;
     if (node.kind === 'SharedArrayBuffer') {
@@ -908,11 +925,11 @@ function makeBuffer(node, constructLength, what) {
             fail(`${what}: cannot build: a SharedArrayBuffer cannot be detached`);
         if (node.detachKey)
             fail(`${what}: cannot build: a SharedArrayBuffer with a detach key`);
-        if (constructLength > bl)
+        if (need > bl)
             fail(`${what}: cannot build: a view reaches past the end of a SharedArrayBuffer (which cannot shrink)`);
-        const sab = max === undefined ? new I.SharedArrayBuffer(bl) : new I.SharedArrayBuffer(bl, { maxByteLength: max });
-        new Uint8Array(sab).set(node.bytes);
-        return sab;
+        // A growable one starts as small as its views allow and grows to its byteLength once they
+        // exist (it cannot shrink: see makeView).
+        return max === undefined ? new I.SharedArrayBuffer(bl) : new I.SharedArrayBuffer(need, { maxByteLength: max });
     }
     if (node.detachKey) {
         if (!I.WasmMemory)
@@ -920,25 +937,67 @@ function makeBuffer(node, constructLength, what) {
         if (max !== undefined)
             fail(`${what}: cannot build: a resizable ArrayBuffer with a detach key (WebAssembly.Memory buffers are fixed-length)`);
         const page = 65536;
-        const length = node.detached ? constructLength : bl;
-        if (length % page !== 0 || constructLength > length)
-            fail(`${what}: cannot build: an ArrayBuffer with a detach key comes from WebAssembly.Memory, so its byteLength must be a multiple of 65536 (got ${length}${constructLength > length ? `, views need ${constructLength}` : ''})`);
-        const memory = new I.WasmMemory({ initial: length / page });
-        if (!node.detached)
-            new Uint8Array(memory.buffer).set(node.bytes);
-        return memory;
+        const length = node.detached ? need : bl;
+        if (length % page !== 0 || need > length)
+            fail(`${what}: cannot build: an ArrayBuffer with a detach key comes from WebAssembly.Memory, so its byteLength must be a multiple of 65536 (got ${length}${need > length ? `, views need ${need}` : ''})`);
+        return new I.WasmMemory({ initial: length / page });
     }
-    if (max !== undefined && constructLength > max)
-        fail(`${what}: cannot build: views need ${constructLength} bytes, more than maxByteLength ${max}`);
-    if (max === undefined && !node.detached && constructLength > bl)
-        fail(`${what}: cannot build: a view reaches past the end of a fixed-length ArrayBuffer (${constructLength} > ${bl})`);
+    if (max !== undefined && need > max)
+        fail(`${what}: cannot build: views need ${need} bytes, more than maxByteLength ${max}`);
+    if (max === undefined && !node.detached && need > bl)
+        fail(`${what}: cannot build: a view reaches past the end of a fixed-length ArrayBuffer (${need} > ${bl})`);
     if (max !== undefined && !I.abResizable)
         fail(`${what}: resizable ArrayBuffers are not supported here`);
-    const length = Math.max(bl, constructLength);
-    const buffer = max === undefined ? new ArrayBuffer(length) : new ArrayBuffer(length, { maxByteLength: max });
-    if (!node.detached)
-        new Uint8Array(buffer, 0, bl).set(node.bytes);
-    return buffer;
+    const length = Math.max(bl, need);
+    return max === undefined ? new ArrayBuffer(length) : new ArrayBuffer(length, { maxByteLength: max });
+}
+
+// A view node's object on its buffer's (bufferNode: the buffer's parsed node). The buffer may be
+// resized or grown here; its bytes are not written yet.
+function makeView(v, buffer, bufferNode) {
+    const C = v.kind === 'DataView' ? DataView : typedArrayCtor.get(v.viewType);
+    if (v.length !== null)
+        return new C(buffer, v.byteOffset, v.length);
+    // V8 (Node 20) refuses a length-tracking view whose buffer's remaining length is not a whole
+    // number of elements (ECMA-262 allows it): make it at a whole length. A resizable ArrayBuffer
+    // is shrunk to one and put back; a growable SharedArrayBuffer (which cannot shrink) is grown
+    // to the next one, when that is within its byteLength (else the runtime decides).
+    const size = elementSize(v.viewType);
+    const shared = bufferNode.kind === 'SharedArrayBuffer';
+    const length = call(shared ? I.sabByteLength : I.abByteLength, buffer);
+    const rest = length >= v.byteOffset ? (length - v.byteOffset) % size : 0;
+    if (rest === 0)
+        return new C(buffer, v.byteOffset);
+    if (shared) {
+        if (length + size - rest <= bufferNode.byteLength)
+            call(I.sabGrow, buffer, length + size - rest);
+        return new C(buffer, v.byteOffset);
+    }
+    call(I.abResize, buffer, length - rest);
+    const view = new C(buffer, v.byteOffset);
+    call(I.abResize, buffer, length);
+    return view;
+}
+
+// Once every view exists: the buffer's final byteLength, then its bytes, then (a deliberate
+// artefact, --plant zero-buffer-bytes) its first byte zeroed, then detached if it must be.
+function finishBuffer(node, buffer, memory) {
+    if (node.maxByteLength !== undefined && !node.detached) {
+        if (node.kind === 'ArrayBuffer' && call(I.abByteLength, buffer) !== node.byteLength)
+            call(I.abResize, buffer, node.byteLength);
+        else if (node.kind === 'SharedArrayBuffer' && call(I.sabByteLength, buffer) !== node.byteLength)
+            call(I.sabGrow, buffer, node.byteLength);
+    }
+    if (!node.detached) {
+        const bytes = new Uint8Array(buffer, 0, node.byteLength);
+        bytes.set(node.bytes);
+        if (plantedArtefact === 'zero-buffer-bytes' && node.kind === 'ArrayBuffer' && node.byteLength > 0)
+            bytes[0] = 0;
+    } else if (memory) {
+        memory.grow(0); // refreshes memory.buffer: the old one is detached
+    } else {
+        nativeDetachBuffer(buffer);
+    }
 }
 
 // Builds the Scenario's values in two synchronous halves: every node (ImageBitmaps only started:
@@ -955,7 +1014,8 @@ function buildNodes(sc, ctx, where) {
         if (nodes[i].kind === 'Symbol')
             ctx.values[i] = nodes[i].description === undefined ? I.Symbol() : I.Symbol(nodes[i].description);
 
-    // Buffers, large enough for their views; shrunk or detached once the views exist.
+    // Buffers, at the size their views need; then the views; then each buffer's final byteLength,
+    // its bytes, and detached where it must be (finishBuffer).
     const need = new Array(n).fill(0);
     for (const v of nodes)
         if (v.kind === 'TypedArray' || v.kind === 'DataView') {
@@ -984,39 +1044,16 @@ function buildNodes(sc, ctx, where) {
         const b = nodes[v.buffer];
         if (v.length === null && b.maxByteLength === undefined)
             fail(`${what(i)}: cannot build: a length-tracking view needs a resizable or growable buffer`);
-        const C = v.kind === 'DataView' ? DataView : typedArrayCtor.get(v.viewType);
         try {
-            const buffer = ctx.values[v.buffer];
-            // V8 (Node 20) refuses a length-tracking view whose buffer's remaining length is not a
-            // whole number of elements (ECMA-262 allows it): make it at a whole length, then put
-            // the length back.
-            const size = elementSize(v.viewType);
-            const length = v.length === null && b.kind === 'ArrayBuffer' ? call(I.abByteLength, buffer) : 0;
-            const rest = length >= v.byteOffset ? (length - v.byteOffset) % size : 0;
-            if (rest !== 0) {
-                call(I.abResize, buffer, length - rest);
-                ctx.values[i] = new C(buffer, v.byteOffset);
-                call(I.abResize, buffer, length);
-            } else {
-                ctx.values[i] = v.length === null ? new C(buffer, v.byteOffset) : new C(buffer, v.byteOffset, v.length);
-            }
+            ctx.values[i] = makeView(v, ctx.values[v.buffer], b);
         } catch (e) {
             fail(`${what(i)}: cannot build: ${e && e.message}`);
         }
     }
     for (let i = 0; i < n; ++i) {
         const node = nodes[i];
-        if (node.kind !== 'ArrayBuffer' && node.kind !== 'SharedArrayBuffer')
-            continue;
-        const buffer = ctx.values[i];
-        if (node.detached) {
-            if (memories.has(i))
-                memories.get(i).grow(0); // refreshes memory.buffer: the old one is detached
-            else
-                nativeDetachBuffer(buffer);
-        } else if (node.kind === 'ArrayBuffer' && node.maxByteLength !== undefined && call(I.abByteLength, buffer) !== node.byteLength) {
-            call(I.abResize, buffer, node.byteLength);
-        }
+        if (node.kind === 'ArrayBuffer' || node.kind === 'SharedArrayBuffer')
+            finishBuffer(node, ctx.values[i], memories.get(i));
     }
 
     // Everything else.
