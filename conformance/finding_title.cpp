@@ -63,6 +63,9 @@ std::string error_of(std::string text)
     return text;
 }
 
+// "user value" is the protocol's name for a value the Scenario's own getter threw.
+std::string error_words(std::string const& name) { return name == "user value" ? "the value a getter threw" : name; }
+
 std::string process_failure(std::string const& observed)
 {
     // "a thrown (the IUT process was killed by signal 6 (SIGABRT))" / "(the IUT hung: ...)"
@@ -96,14 +99,14 @@ std::string outcome_title(Difference const& d, Scenario const& s)
             return failure;
         if (text.starts_with("returned") || text == "a returned value")
             return "returns";
-        return "throws " + error_of(text);
+        return "throws " + error_words(error_of(text));
     };
     auto const want = [&](std::string const& text) -> std::string {
         if (text.starts_with("skipped"))
             return "cannot run it (what it names does not exist)";
         if (text.starts_with("returned") || text == "a returned value")
             return "returns";
-        return "throws " + error_of(text);
+        return "throws " + error_words(error_of(text));
     };
     return api + " " + did(d.observed) + " where the spec " + want(d.expected);
 }
@@ -156,8 +159,14 @@ std::string result_title(Difference const& d)
         return "the clone's own properties differ: " + d.observed + " where the spec gives " + d.expected;
     if (what == "enumerable")
         return "a cloned property is " + d.observed + " where the spec gives " + d.expected;
-    if (what == "value")
-        return "a cloned property has the value " + d.observed + " where the spec gives " + d.expected;
+    if (what == "value") {
+        // expected: "<key>: <value>"
+        auto const colon = d.expected.rfind(": ");
+        if (colon != std::string::npos)
+            return "the clone's property " + d.expected.substr(0, colon) + " is " + d.observed + " where the spec gives "
+                + d.expected.substr(colon + 2);
+        return "a cloned property is " + d.observed + " where the spec gives " + d.expected;
+    }
     if (what == "bytes")
         return "a cloned buffer holds other bytes than the original";
     return "the clone's " + what + " is " + d.observed + " where the spec gives " + d.expected;
@@ -206,8 +215,10 @@ std::string finding_title(Difference const& d, Scenario const& s)
         t = "another number of operation outcomes than operations";
     else if (d.field == "outcome")
         t = outcome_title(d, s);
+    else if (d.field == "error-name" && !process_failure(d.observed).empty())
+        t = outcome_title(d, s);
     else if (d.field == "error-name")
-        t = d.observed + " instead of " + d.expected;
+        t = error_words(d.observed) + " instead of " + error_words(d.expected);
     else if (d.field == "error-type")
         t = "the thrown error is " + d.observed + " where the spec throws " + d.expected;
     else if (d.field == "thrown-value")

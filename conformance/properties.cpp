@@ -235,6 +235,44 @@ ConformanceProperty const* find_property(std::string_view name)
 
 namespace {
 
+// What groups the cases of one finding while searching: a deviation's signature; for a spec
+// question, the questions it rests on (whatever differs downstream of a questioned message
+// is one question, shrunk once, not one finding per difference it causes).
+std::string finding_key(Difference const& d)
+{
+    if (d.kind() == FindingKind::deviation)
+        return d.signature();
+    std::string key = "spec question";
+    for (auto const& q : d.spec_questions)
+        key += "?" + q;
+    return key;
+}
+
+// How a difference reads: its signature, then what it expected and observed with numbers and
+// quoted strings left out: "get#3, get#3" and
+// "get#1, get#1" read alike, "get#1" and "none" do not.
+std::string detail_of(Difference const& d)
+{
+    std::string const s = d.expected + "|" + d.observed;
+    std::string out = d.signature() + "|";
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto const c = s[i];
+        if (c >= '0' && c <= '9') {
+            while (i + 1 < s.size() && ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '.'))
+                ++i;
+            out += '9';
+        } else if (c == '"') {
+            while (i + 1 < s.size() && s[i + 1] != '"')
+                i += s[i + 1] == '\\' ? 2 : 1;
+            ++i;
+            out += "\"\"";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 // One drawn case: where it came from (to replay it), the Scenario, and the model's Observation.
 struct Case {
     Case(int i, int n, rc::Shrinkable<generators::ScenarioRecipe> r) : index(i), size(n), recipe(std::move(r)) { }
@@ -307,49 +345,12 @@ private:
         std::vector<std::size_t> base_path; // shrink path from the drawn case to c (found while shrinking another)
     };
 
-    // What groups the cases of one finding while searching: a deviation's signature; for a spec
-    // question, the questions it rests on (whatever differs downstream of a questioned message
-    // is one question, shrunk once, not one finding per difference it causes).
-    static std::string finding_key(Difference const& d)
-    {
-        if (d.kind() == FindingKind::deviation)
-            return d.signature();
-        std::string key = "spec question";
-        for (auto const& q : d.spec_questions)
-            key += "?" + q;
-        return key;
-    }
-
     // Crashes and hangs (each candidate costs a restart or a time-out) and spec questions get one
     // representative; other signatures up to RunParams::representatives.
     std::size_t representatives_for(Found const& f) const
     {
         bool const failure = f.observed.threw && f.observed.error_name.starts_with("(the IUT ");
         return failure || f.difference.kind() == FindingKind::spec_question ? 1 : m_params.representatives;
-    }
-
-    // How a difference reads, its numbers and quoted strings left out: "get#3, get#3" and
-    // "get#1, get#1" read alike, "get#1" and "none" do not.
-    static std::string detail_of(Difference const& d)
-    {
-        std::string const s = d.signature() + "|" + d.expected + "|" + d.observed;
-        std::string out;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            auto const c = s[i];
-            if (c >= '0' && c <= '9') {
-                while (i + 1 < s.size() && ((s[i + 1] >= '0' && s[i + 1] <= '9') || s[i + 1] == '.'))
-                    ++i;
-                out += '9';
-            } else if (c == '"') {
-                while (i + 1 < s.size() && s[i + 1] != '"')
-                    i += s[i + 1] == '\\' ? 2 : 1;
-                ++i;
-                out += "\"\"";
-            } else {
-                out += c;
-            }
-        }
-        return out;
     }
 
     bool found_a_deviation() const
@@ -875,55 +876,13 @@ PropertyOutcome check_property(ConformanceProperty const& property, Iut& iut, Ru
     return PropertyRunner(property, iut, params, coverage).run();
 }
 
-namespace {
-
-// The Scenario with its nodes renumbered canonically (its transfer list held by a synthetic root
-// array, so that entries the value does not reach count too) and, for operation sequences, its
-// labels renumbered in order of appearance: two Scenarios that only number things differently
-// give the same text.
-std::string canonical_scenario_text(Scenario const& s)
+// A deviation is known by how its difference reads (signature, and what it expected and observed
+// with numbers and strings left out): the same in every property that finds it, whatever each
+// property's generator made of the counterexample; a spec question by the questions it rests on.
+std::string Deviation::identity() const
 {
-    if (s.mode == PassMode::operations) {
-        std::map<std::uint32_t, std::uint32_t> labels;
-        auto const label = [&](std::uint32_t l) { return labels.try_emplace(l, std::uint32_t(labels.size() + 1)).first->second; };
-        auto ops = s.operations;
-        for (auto& op : ops) {
-            op.label = label(op.label);
-            op.port.op = label(op.port.op);
-            op.channel = label(op.channel);
-            for (auto& p : op.transfer)
-                p.op = label(p.op);
-        }
-        Scenario copy;
-        copy.mode = s.mode;
-        copy.operations = std::move(ops);
-        return to_display(copy);
-    }
-    Scenario copy = s;
-    Node holder;
-    holder.kind = NodeKind::array;
-    auto const add = [&](GValue const& v) {
-        Property p;
-        p.key = std::u16string();
-        for (char c : std::to_string(holder.properties.size()))
-            p.key += char16_t(c);
-        p.value = v;
-        holder.properties.push_back(std::move(p));
-    };
-    add(s.graph.root);
-    for (auto const& t : s.transfer)
-        add(t);
-    holder.array_length = static_cast<std::uint32_t>(holder.properties.size());
-    copy.graph.nodes.push_back(std::move(holder));
-    copy.graph.root = NodeRef { NodeIndex(copy.graph.nodes.size() - 1) };
-    copy.graph = canonicalize(copy.graph);
-    copy.transfer.clear();
-    return to_display(copy);
+    return difference.kind() == FindingKind::spec_question ? finding_key(difference) : detail_of(difference);
 }
-
-} // namespace
-
-std::string Deviation::identity() const { return signature + "\n" + canonical_scenario_text(scenario); }
 
 std::string to_string(ReproduceKey const& key)
 {

@@ -44,10 +44,12 @@ struct RunParams {
 };
 
 // One finding: a difference, with the smallest counterexample shrinking found for it. Its
-// identity is the difference on its minimal counterexample (identity()): two cases of one
-// signature that shrink to different minimal cases are two findings; the same difference on the
-// same minimal case is one, in whichever properties it turns up. difference.kind() says whether it
-// is a deviation or a spec question; only deviations count.
+// identity (identity()) is how the difference reads: its signature (field, kind of difference,
+// spec step, questions) and what it expected and observed, numbers and strings left out. Cases of
+// one signature that read differently are shrunk apart and are two findings ("get#1" called
+// twice, and none called); the same reading in several properties is one finding, listed under
+// the first (same_as). A spec question is known by the questions it rests on. difference.kind()
+// says whether it is a deviation or a spec question; only deviations count.
 struct Deviation {
     Difference difference;        // as found in the shrunk case
     std::string signature;        // difference.signature(): the same in every case that shows it
@@ -62,7 +64,7 @@ struct Deviation {
     std::string reproduce;        // replays the (shrunk) case: pmconf run --reproduce
     std::string same_as;          // set by the run: the property under which this finding was reported first
     FindingKind kind() const { return difference.kind(); }
-    std::string identity() const; // signature + the canonical counterexample
+    std::string identity() const;
 };
 
 struct PropertyOutcome {
