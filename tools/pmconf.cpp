@@ -271,8 +271,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
     }
     auto const expectations_dir = options.expectations.empty() ? registry->root / "conformance" / "expectations"
                                                                : std::filesystem::path(options.expectations);
-    std::optional<tools::ReproducerWriter> reproducers;
-    std::string reproducer_error;
+    tools::ReproducerWriter const reproducers;
 
     model::Trace coverage;
     bool unexpected = false;
@@ -284,6 +283,9 @@ int run_command(RunOptions const& options, std::string const& command_line)
         std::unique_ptr<conformance::Iut> iut;
         tools::IutRun run;
         run.started = std::chrono::system_clock::now();
+        run.out = options.out;
+        if (planned.kind == Planned::Kind::command)
+            run.command = planned.entry.argv;
         auto const iut_started = std::chrono::steady_clock::now();
         if (planned.kind == Planned::Kind::model) {
             iut = std::make_unique<conformance::ModelIut>(fault);
@@ -332,50 +334,59 @@ int run_command(RunOptions const& options, std::string const& command_line)
             } else {
                 outcome = conformance::check_property(*property, *iut, params, coverage);
             }
+            tools::mark_repeated_findings(run.properties, outcome);
             if (!options.quiet) {
                 auto const timing = format_seconds(outcome.seconds);
+                int deviations = 0, questions = 0;
+                for (auto const& d : outcome.deviations)
+                    ++(d.kind() == conformance::FindingKind::spec_question ? questions : deviations);
+                auto const found = std::to_string(deviations) + " distinct deviation(s)"
+                    + (questions ? ", " + std::to_string(questions) + " spec question(s)" : std::string());
                 switch (outcome.status) {
-                case conformance::PropertyOutcome::Status::passed:
-                    std::cerr << "passed (" << outcome.cases << " cases, " << timing << ", " << wait_share(outcome) << ")\n";
-                    break;
                 case conformance::PropertyOutcome::Status::skipped:
                     std::cerr << "skipped: " << outcome.skip_reason << "\n";
                     break;
-                case conformance::PropertyOutcome::Status::failed:
                 case conformance::PropertyOutcome::Status::error:
-                    if (outcome.status == conformance::PropertyOutcome::Status::error)
-                        std::cerr << "ERROR: " << outcome.error << "\n";
-                    else
-                        std::cerr << outcome.deviations.size() << " distinct deviation(s) in " << outcome.cases << " cases (" << timing << ", "
-                                  << wait_share(outcome) << ")" << (outcome.search_note.empty() ? "" : "; " + outcome.search_note) << "\n";
-                    for (auto const& d : outcome.deviations)
-                        std::cerr << "    " << (run.expectations.expects(property->name, d.signature) ? "expected: " : "DEVIATION: ")
-                                  << d.difference.summary() << " [" << conformance::size_text(d.scenario) << "]\n";
+                    std::cerr << "ERROR: " << outcome.error << "\n";
+                    break;
+                case conformance::PropertyOutcome::Status::passed:
+                    if (!questions) {
+                        std::cerr << "passed (" << outcome.cases << " cases, " << timing << ", " << wait_share(outcome) << ")\n";
+                        break;
+                    }
+                    [[fallthrough]];
+                case conformance::PropertyOutcome::Status::failed:
+                    std::cerr << found << " in " << outcome.cases << " cases (" << timing << ", " << wait_share(outcome) << ")"
+                              << (outcome.search_note.empty() ? "" : "; " + outcome.search_note) << "\n";
                     break;
                 }
+                for (auto const& d : outcome.deviations)
+                    std::cerr << "    "
+                              << (d.kind() == conformance::FindingKind::spec_question ? "spec question: "
+                                      : run.expectations.expects(property->name, d.signature) ? "expected: "
+                                                                                              : "DEVIATION: ")
+                              << d.title << " [" << conformance::size_text(d.scenario) << (d.shrunk ? "" : ", not shrunk")
+                              << (d.same_as.empty() ? "" : ", reported under " + d.same_as) << "]\n";
             }
             tools::PropertyRun property_run { property, std::move(outcome), { } };
             // Reproducers for implementations of the registry that say how to run one.
             if (planned.kind == Planned::Kind::registry && !planned.entry.repro.empty()) {
-                if (!reproducers && reproducer_error.empty()) {
-                    reproducers = tools::ReproducerWriter::load(registry->root, reproducer_error);
-                    if (!reproducers)
-                        std::cerr << "pmconf run: no reproducers: " << reproducer_error << "\n";
-                }
                 int ordinal = 0;
                 for (auto const& d : property_run.outcome.deviations) {
-                    ++ordinal;
                     std::string rel;
-                    if (reproducers) {
-                        auto entry = reproducers->write(out, planned.entry, run.iut_version, *property, d, ordinal, error);
-                        if (entry) {
-                            entry->known = run.expectations.expects(property->name, d.signature);
-                            rel = entry->file;
-                            reproducer_index.push_back(std::move(*entry));
-                        } else {
-                            std::cerr << "pmconf run: " << error << "\n";
-                            infrastructure = true;
-                        }
+                    if (!d.same_as.empty()) { // its reproducer is the earlier property's
+                        property_run.reproducers.push_back(rel);
+                        continue;
+                    }
+                    ++ordinal;
+                    auto entry = reproducers.write(out, planned.entry, run.iut_version, *property, d, ordinal, error, d.title);
+                    if (entry) {
+                        entry->known = run.expectations.expects(property->name, d.signature);
+                        rel = entry->file;
+                        reproducer_index.push_back(std::move(*entry));
+                    } else {
+                        std::cerr << "pmconf run: " << error << "\n";
+                        infrastructure = true;
                     }
                     property_run.reproducers.push_back(rel);
                 }
@@ -403,7 +414,8 @@ int run_command(RunOptions const& options, std::string const& command_line)
             std::vector<tools::KnownDeviation> known;
             for (auto const& pr : run.properties)
                 for (auto const& d : pr.outcome.deviations)
-                    known.push_back({ pr.property->name, d.signature, d.difference.summary() });
+                    if (d.kind() == conformance::FindingKind::deviation)
+                        known.push_back({ pr.property->name, d.signature, d.title });
             std::filesystem::create_directories(expectations_dir, ec);
             auto const file = expectations_dir / (run.iut + ".txt");
             if (auto e = reports::write_file_atomically(file, tools::render_expectations(run.iut, run.iut_version, known))) {
@@ -474,44 +486,41 @@ int verify_command(VerifyOptions const& options)
                 verdict = std::string("its PMCONF-OBSERVATION line cannot be read: ") + ex.what();
             }
         }
+        // The counterexample is in the index (the reproducer is plain code): run it on the model.
         std::optional<conformance::Scenario> scenario;
-        std::string signature;
         if (verdict.empty()) {
-            // The scenario and the expected observation are in the reproducer itself.
-            std::ifstream in(out / e.file);
-            std::string line;
-            while (std::getline(in, line)) {
-                if (line.rfind("const SCENARIO = ", 0) == 0) {
-                    try {
-                        auto text = line.substr(17);
-                        if (!text.empty() && text.back() == ';')
-                            text.pop_back();
-                        scenario = conformance::protocol::decode_scenario(text);
-                    } catch (std::exception const& ex) {
-                        verdict = std::string("its SCENARIO cannot be read: ") + ex.what();
-                    }
-                }
+            try {
+                scenario = conformance::protocol::decode_scenario(e.scenario);
+            } catch (std::exception const& ex) {
+                verdict = std::string("its counterexample in repro/index.json cannot be read: ") + ex.what();
             }
-            if (!scenario && verdict.empty())
-                verdict = "it has no SCENARIO line";
         }
         // A crash found as a deviation reproduces by crashing the same way.
         bool const crash = e.signature.find("(the IUT process ") != std::string::npos;
+        // A hang reproduces by not finishing: killed at the timeout, or ended by a signal (a
+        // runaway clone may exhaust the engine first).
+        bool const hang = e.signature.find("(the IUT hung") != std::string::npos;
         if (verdict.empty() && crash) {
             if (e.signature.find(done.describe()) == std::string::npos)
                 verdict = "it " + done.describe() + ", not as the deviation says (" + e.signature + ")";
+        } else if (verdict.empty() && hang) {
+            if (!done.timed_out && !done.signal)
+                verdict = "it " + done.describe() + ", but the deviation is a hang";
         } else if (verdict.empty()) {
-            if (done.exit_code != 1) {
-                verdict = "it " + done.describe() + " (1 means the deviation is there)";
-            } else if (!observed) {
-                verdict = "it printed no PMCONF-OBSERVATION line";
+            // Its own observation decides, through the C++ comparator; its exit status must agree.
+            auto const exited = "it " + done.describe() + " (1 means the deviation is there)";
+            if (!observed) {
+                verdict = done.exit_code != 1 ? exited : "it printed no PMCONF-OBSERVATION line";
             } else {
                 auto const reference = conformance::run_on_model(*scenario, model::Fault::none, nullptr);
                 auto const d = conformance::compare_observations(reference, *observed);
                 if (!d)
-                    verdict = "its observation conforms to the model: it does not reproduce";
+                    verdict = "its observation conforms to the model: it does not reproduce (the plain code does not show what the run "
+                              "saw: an artefact of the adapter?)";
                 else if (d->signature() != e.signature)
                     verdict = "it shows another deviation: " + d->signature();
+                else if (done.exit_code != 1)
+                    verdict = exited;
             }
         }
         std::cout << (verdict.empty() ? "reproduces  " : "FAILED      ") << e.iut << " " << e.file;
