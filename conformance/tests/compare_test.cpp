@@ -94,6 +94,46 @@ TEST(CompareObservations, AResultGraphNumberedOtherwiseIsTheSameGraph)
     EXPECT_TRUE(compare_observations(reference, observed).has_value());
 }
 
+TEST(CompareObservations, PlusZeroForMinusZeroIsADifference)
+{
+    // SameValue, not ==: structuredClone(-0) must give -0 (Graph's operator== takes one for the other).
+    GraphBuilder g;
+    auto const o = g.object({ { u"z", -0.0 } });
+    auto const reference = run_on_model(g.clone(o));
+    auto observed = reference;
+    observed.result.nodes[0].properties[0].value = 0.0;
+    ASSERT_EQ(observed.result, reference.result);
+    auto const d = compare_observations(reference, observed);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->signature(), "result:.value@html:structuredserializeinternal:26.4");
+}
+
+TEST(CompareObservations, AnErrorsAccompanyingDataDoesNotSteerTheNumbering)
+{
+    // An Error's cause pointing at an object the value also holds: canonical numbering that
+    // followed it would number that object differently from the model's graph.
+    GraphBuilder g;
+    auto const shared = g.object({});
+    auto const c = g.object({ { u"c", shared } });
+    auto const b = g.object({ { u"b", c } });
+    auto const e = g.error("Error", u"m");
+    auto const root = g.object({ { u"e", e }, { u"a", b } });
+    auto const reference = run_on_model(g.clone(root));
+    ASSERT_FALSE(reference.threw);
+    // The model numbers root, Error, a, a.b, then the shared object (a.b.c).
+    ASSERT_EQ(reference.result.nodes.size(), 5u);
+    auto observed = reference;
+    Property cause;
+    cause.key = u"cause";
+    cause.value = NodeRef { 4 };
+    cause.enumerable = false;
+    observed.result.nodes[1].properties.push_back(cause);
+    // The implementation's graph numbered canonically: the cause reaches the shared object first.
+    observed.result = canonicalize(observed.result);
+    ASSERT_NE(observed.result.nodes[3].properties.size(), reference.result.nodes[3].properties.size());
+    EXPECT_EQ(compare_observations(reference, observed), std::nullopt);
+}
+
 TEST(CompareObservations, ALengthTrackingViewThatNoBufferLengthTellsApartIsTheFixedOne)
 {
     // On ArrayBuffer(0, {maxByteLength: 0}) a length-tracking view and a fixed view of length 0

@@ -6,11 +6,16 @@
 //
 //   canonicalize(graph)                       -> the graph renumbered in canonical order
 //   compareObservations(expected, observed)   -> null, or the first difference
-//                                                {field, where, expected, observed, step}
-//                                                (operation sequences too: see
+//                                                {field, where, expected, observed, step}, with
+//                                                specQuestions and referenceIndex where the C++
+//                                                Difference has them (operation sequences: see
 //                                                compareOperationObservations)
 //   operationEventRows(expected, observed)    -> both Observations' events per target, for display
 //   differenceSignature(d), differenceSummary(d) as Difference::signature() / summary()
+//   specQuestionText(step)                    as spec_question_text(): the catalogue's question
+//
+// The ctest test conformance.compare_corpus_js_agrees checks it against the C++ comparator on a
+// corpus of some 10,000 Observation pairs (tools/adapters/test/compare_corpus_check.mjs).
 //
 // Like lib/core.mjs this file has no static `import` and no top-level name that core.mjs or the
 // reproducer template declares (everything private starts with `cmp`): pmconf inlines both files,
@@ -211,9 +216,11 @@ export function canonicalize(graph) {
         for (const c of cmpChildren(nodes[old], props))
             visit(c);
     }
+    // A reference out of range (a malformed graph) stays as it is, so that it still compares unequal.
+    const remapIndex = old => (newIndex.has(old) ? newIndex.get(old) : old);
     const remap = v => {
         const r = cmpRefOf(v);
-        return r === undefined ? v : { ref: newIndex.get(r) };
+        return r === undefined ? v : { ref: remapIndex(r) };
     };
     const out = order.map(old => {
         const node = { ...nodes[old] };
@@ -221,7 +228,7 @@ export function canonicalize(graph) {
             node.props = ordered.get(old).map(p => {
                 const q = { ...p };
                 if (Object.hasOwn(q, 'symbol'))
-                    q.symbol = newIndex.get(q.symbol);
+                    q.symbol = remapIndex(q.symbol);
                 if (Object.hasOwn(q, 'value'))
                     q.value = remap(q.value);
                 if (q.getter) {
@@ -230,7 +237,7 @@ export function canonicalize(graph) {
                         q.getter.result = remap(q.getter.result);
                     if (q.getter.effects)
                         q.getter.effects = q.getter.effects.map(e => {
-                            const f = { ...e, target: newIndex.get(e.target ?? 0) };
+                            const f = { ...e, target: remapIndex(e.target ?? 0) };
                             if (Object.hasOwn(e, 'value'))
                                 f.value = remap(e.value);
                             return f;
@@ -246,7 +253,7 @@ export function canonicalize(graph) {
         if (node.setEntries)
             node.setEntries = node.setEntries.map(remap);
         if (node.kind === 'TypedArray' || node.kind === 'DataView')
-            node.buffer = newIndex.get(node.buffer ?? 0);
+            node.buffer = remapIndex(node.buffer ?? 0);
         return node;
     });
     return { root: remap(graph.root), nodes: out };
@@ -304,6 +311,16 @@ function cmpDecodeNode(j) {
 // "interesting accompanying data" the spec leaves to implementations (stack, cause, line, ...).
 const cmpMayCarryAccompanyingData = kind => kind === 'Error' || kind === 'DOMException';
 
+// A property key as the protocol may spell it: a string, or {"t":"string","u16":[...]}.
+const cmpKeyText = k => (typeof k === 'string' ? k : k && Array.isArray(k.u16) ? String.fromCharCode(...k.u16) : undefined);
+
+// The graph without the own properties of Errors and DOMExceptions other than "name" and "message".
+function cmpWithoutAccompanyingData(graph) {
+    const nodes = (graph.nodes ?? []).map(n => (cmpMayCarryAccompanyingData(n.kind) && Array.isArray(n.props)
+        ? { ...n, props: n.props.filter(p => p.symbol === undefined && ['name', 'message'].includes(cmpKeyText(p.key))) } : n));
+    return { ...graph, nodes };
+}
+
 // The step of the model that produced what differs.
 function cmpResponsibleStep(node, what) {
     const sd = 'html:structureddeserialize:';
@@ -333,7 +350,49 @@ function cmpResponsibleStep(node, what) {
     }
 }
 
-function cmpCompareNodes(a, b, index) {
+function cmpViewElementSize(type) {
+    if (type === 'DataView' || type === 'Int8Array' || type === 'Uint8Array' || type === 'Uint8ClampedArray')
+        return 1;
+    if (type === 'Int16Array' || type === 'Uint16Array' || type === 'Float16Array')
+        return 2;
+    if (type === 'Int32Array' || type === 'Uint32Array' || type === 'Float32Array')
+        return 4;
+    return 8;
+}
+
+// A length-tracking view and a fixed-length one that no reachable buffer length tells apart are
+// the same to JavaScript (indistinguishable_view_lengths): the tracking view's length is `fixed`
+// now and stays so (the buffer cannot grow past another element, nor shrink, for a growable
+// SharedArrayBuffer, or shrink a non-empty fixed view out of bounds, for a resizable ArrayBuffer).
+function cmpIndistinguishableViewLengths(view, nodes, fixed) {
+    if (!(view.buffer < nodes.length))
+        return false;
+    const buffer = nodes[view.buffer];
+    if (buffer.maxByteLength === undefined || buffer.detached)
+        return false;
+    const size = cmpViewElementSize(view.viewType);
+    const o = view.byteOffset;
+    if (buffer.byteLength < o || Math.floor((buffer.byteLength - o) / size) !== fixed)
+        return false;
+    if (buffer.maxByteLength >= o + (fixed + 1) * size)
+        return false; // growing tells them apart
+    return buffer.kind === 'SharedArrayBuffer' || fixed === 0; // a resizable ArrayBuffer can shrink
+}
+
+function cmpSameViewLength(a, na, b, nb) {
+    if (a.length === b.length)
+        return true;
+    if (a.length === undefined)
+        return cmpIndistinguishableViewLengths(a, na, b.length);
+    if (b.length === undefined)
+        return cmpIndistinguishableViewLengths(b, nb, a.length);
+    return false;
+}
+
+// compare_nodes: node `index` of both graphs (decoded nodes `na` and `nb`).
+function cmpCompareNodes(na, nb, index) {
+    const a = na[index];
+    const b = nb[index];
     const diff = (what, expected, observed) =>
         ({ field: 'result', where: `#${index}.${what}`, expected, observed, step: cmpResponsibleStep(a, what) });
     const bool = x => (x ? 'true' : 'false');
@@ -369,7 +428,7 @@ function cmpCompareNodes(a, b, index) {
             return diff('constructor', a.viewType, b.viewType);
         if (a.byteOffset !== b.byteOffset)
             return diff('byteOffset', String(a.byteOffset), String(b.byteOffset));
-        if (a.length !== b.length)
+        if (!cmpSameViewLength(a, na, b, nb))
             return diff('length', optional(a.length, 'length-tracking'), optional(b.length, 'length-tracking'));
         if (a.buffer !== b.buffer)
             return diff('buffer', `#${a.buffer}`, `#${b.buffer}`);
@@ -427,10 +486,87 @@ function cmpTransferables(o) {
     return (o.transferables ?? []).map(t => ({ node: t.node, detached: t.detached ?? false, byteLength: t.byteLength ?? 0 }));
 }
 
+// compare_results: the roots, then node by node (a missing node shows as a count difference once
+// every common node agrees). `na`, `nb`: decoded nodes.
+function cmpCompareResults(rootA, na, rootB, nb) {
+    const ra = cmpDecodeValue(rootA);
+    const rb = cmpDecodeValue(rootB);
+    if (!cmpSameValue(ra, rb))
+        return { field: 'result', where: 'root', expected: cmpValueDisplay(ra), observed: cmpValueDisplay(rb), step: '' };
+    for (let i = 0; i < Math.min(na.length, nb.length); ++i) {
+        const d = cmpCompareNodes(na, nb, i);
+        if (d)
+            return d;
+    }
+    if (na.length !== nb.length)
+        return { field: 'result', where: 'node-count', expected: `${na.length} distinct objects`,
+            observed: `${nb.length} distinct objects`, step: '' };
+    return null;
+}
+
+// The catalogue's step whose text is in question when a transfer list fails at an entry: step 5
+// transfers entry by entry, the only step that transfers at all.
+const cmpWithTransferLoop = 'html:structuredserializewithtransfer:5';
+
+// compare_transferables.
+function cmpCompareTransferables(expected, observed) {
+    const ta = cmpTransferables(expected);
+    const tb = cmpTransferables(observed);
+    const thrownAt = expected.thrownAtStep ?? '';
+    const state = detached => (detached ? 'detached' : 'not detached');
+    for (let i = 0; i < Math.min(ta.length, tb.length); ++i) {
+        const x = ta[i];
+        const y = tb[i];
+        if (x.node === y.node && x.detached === y.detached && x.byteLength === y.byteLength)
+            continue;
+        if (!expected.threw)
+            return { field: 'transferables', where: `#${x.node}.detached`, expected: state(x.detached), observed: state(y.detached),
+                step: cmpWithTransferLoop };
+        const inLoop = thrownAt.startsWith(`${cmpWithTransferLoop}.`);
+        // Deserialization throws after step 5 has transferred everything: not "before step 5".
+        const after = thrownAt.startsWith('html:structureddeserialize');
+        if (!x.detached && y.detached && !inLoop && !after) {
+            // The call threw before step 5: whichever step threw, nothing may be detached (one
+            // finding, not one per throwing step).
+            return { field: 'transferables', where: 'detached-although-thrown',
+                expected: `${state(false)} (the call threw before step 5 transfers anything)`, observed: state(true), step: cmpWithTransferLoop };
+        }
+        const d = { field: 'transferables', where: `#${x.node}.detached`, expected: state(x.detached), observed: state(y.detached), step: thrownAt };
+        // Step 5 read literally: entries before the one that failed were transferred already.
+        if (inLoop && x.detached && !y.detached)
+            d.specQuestions = [cmpWithTransferLoop];
+        return d;
+    }
+    if (ta.length !== tb.length)
+        return { field: 'transferables', where: '', expected: `${ta.length} transferables`, observed: String(tb.length), step: '' };
+    return null;
+}
+
+// only_stack_getter_calls_added: the implementation's getter calls are the spec's, in order, plus
+// only calls of the Error "name" / "message" getters the expected side lists as `stackGetters`
+// (what making the implementation-defined stack string may do, StructuredSerializeInternal 17.5).
+function cmpOnlyStackGetterCallsAdded(expected, ca, cb) {
+    const stackGetters = Array.isArray(expected.stackGetters) ? expected.stackGetters : [];
+    if (stackGetters.length === 0 || cb.length <= ca.length)
+        return false;
+    let matched = 0;
+    for (const call of cb) {
+        if (matched < ca.length && call === ca[matched])
+            ++matched;
+        else if (!stackGetters.includes(call))
+            return false;
+    }
+    return matched === ca.length;
+}
+
 // The first way `observed` differs from `expected` (the model's Observation) that the spec does not
-// allow, or null. Both are protocol v1 Observations; result graphs may be in any numbering.
+// allow, or null. Both are protocol v1 Observations; the observed result graph may be in any
+// numbering (it is canonicalized when it differs as it comes, as compare.cpp does).
 // `step` is the catalogue step responsible where the comparator knows it; the model's own
-// `thrown_at_step` is not part of the protocol, so steps that come from it are left empty.
+// `thrown_at_step` is not part of the protocol, so steps that come from it are left empty unless
+// `expected` carries it as `thrownAtStep`. Extra calls of an Error's name/message getters are a
+// choice when `expected` lists those getters as `stackGetters` (and when one of them has effects,
+// `stackGettersAct`, whatever else differs follows from that choice).
 //
 // Operation sequences ({outcomes, events}: mode operations) are compared by
 // compareOperationObservations (below); `scenario`, when given, names the operations.
@@ -439,83 +575,156 @@ export function compareObservations(expected, observed, scenario) {
         return compareOperationObservations(expected, observed);
     const thrownAt = expected.thrownAtStep ?? '';
     const errorName = o => o.error?.name ?? '';
-    if (expected.threw !== observed.threw) {
-        // `where` names what the implementation did instead, so that different wrong outcomes
-        // get different signatures.
-        return { field: 'outcome', where: observed.threw ? `threw ${errorName(observed)}` : 'returned',
-            expected: expected.threw ? `a thrown ${errorName(expected)}` : 'a returned value',
-            observed: observed.threw ? `a thrown ${errorName(observed)}` : 'a returned value', step: thrownAt };
-    }
-    if (expected.threw) {
-        if (errorName(expected) !== errorName(observed))
-            return { field: 'error-name', where: `${errorName(expected)}->${errorName(observed)}`, expected: errorName(expected),
-                observed: errorName(observed), step: thrownAt };
-        const dom = o => o.error?.domException ?? false;
-        if (dom(expected) !== dom(observed)) {
-            const kind = d => (d ? 'a DOMException' : 'not a DOMException');
-            return { field: 'error-type', where: '', expected: kind(dom(expected)), observed: kind(dom(observed)), step: thrownAt };
-        }
-        if (errorName(expected) === 'user value') {
-            const a = cmpDecodeValue(expected.thrownValue);
-            const b = cmpDecodeValue(observed.thrownValue);
-            if (!cmpSameValue(a, b))
-                return { field: 'thrown-value', where: '', expected: cmpValueDisplay(a), observed: cmpValueDisplay(b), step: thrownAt };
-        }
-    } else {
-        const ga = canonicalize(expected.result);
-        const gb = canonicalize(observed.result);
-        const ra = cmpDecodeValue(ga.root);
-        const rb = cmpDecodeValue(gb.root);
-        if (!cmpSameValue(ra, rb))
-            return { field: 'result', where: 'root', expected: cmpValueDisplay(ra), observed: cmpValueDisplay(rb), step: '' };
-        const na = ga.nodes.map(cmpDecodeNode);
-        const nb = gb.nodes.map(cmpDecodeNode);
-        for (let i = 0; i < Math.min(na.length, nb.length); ++i) {
-            const d = cmpCompareNodes(na[i], nb[i], i);
-            if (d)
-                return d;
-        }
-        if (na.length !== nb.length)
-            return { field: 'result', where: 'node-count', expected: `${na.length} distinct objects`,
-                observed: `${nb.length} distinct objects`, step: '' };
-    }
-    const ta = cmpTransferables(expected);
-    const tb = cmpTransferables(observed);
-    for (let i = 0; i < Math.min(ta.length, tb.length); ++i) {
-        const x = ta[i];
-        const y = tb[i];
-        if (x.node !== y.node || x.detached !== y.detached || x.byteLength !== y.byteLength)
-            return { field: 'transferables', where: `#${x.node}.detached`, expected: x.detached ? 'detached' : 'not detached',
-                observed: y.detached ? 'detached' : 'not detached',
-                step: expected.threw ? thrownAt : 'html:structuredserializewithtransfer:5' };
-    }
-    if (ta.length !== tb.length)
-        return { field: 'transferables', where: '', expected: `${ta.length} transferables`, observed: String(tb.length), step: '' };
     const ca = expected.getterCalls ?? [];
     const cb = observed.getterCalls ?? [];
-    if (ca.length !== cb.length || ca.some((c, i) => c !== cb[i])) {
-        const show = calls => (calls.length ? calls.map(c => `get#${c}`).join(', ') : 'none');
-        return { field: 'getter-calls', where: '', expected: show(ca), observed: show(cb),
-            step: 'html:structuredserializeinternal:26.4.1.1' };
-    }
-    return null;
+    const callsDiffer = ca.length !== cb.length || ca.some((c, i) => c !== cb[i]);
+    const stackCalls = callsDiffer && cmpOnlyStackGetterCallsAdded(expected, ca, cb);
+    const difference = (() => {
+        if (expected.threw !== observed.threw) {
+            // `where` names what the implementation did instead, so that different wrong outcomes
+            // get different signatures.
+            return { field: 'outcome', where: observed.threw ? `threw ${errorName(observed)}` : 'returned',
+                expected: expected.threw ? `a thrown ${errorName(expected)}` : 'a returned value',
+                observed: observed.threw ? `a thrown ${errorName(observed)}` : 'a returned value', step: thrownAt };
+        }
+        if (expected.threw) {
+            if (errorName(expected) !== errorName(observed))
+                return { field: 'error-name', where: `${errorName(expected)}->${errorName(observed)}`, expected: errorName(expected),
+                    observed: errorName(observed), step: thrownAt };
+            const dom = o => o.error?.domException ?? false;
+            if (dom(expected) !== dom(observed)) {
+                const kind = d => (d ? 'a DOMException' : 'not a DOMException');
+                return { field: 'error-type', where: '', expected: kind(dom(expected)), observed: kind(dom(observed)), step: thrownAt };
+            }
+            if (errorName(expected) === 'user value') {
+                const a = cmpDecodeValue(expected.thrownValue);
+                const b = cmpDecodeValue(observed.thrownValue);
+                if (!cmpSameValue(a, b))
+                    return { field: 'thrown-value', where: '', expected: cmpValueDisplay(a), observed: cmpValueDisplay(b), step: thrownAt };
+            }
+        } else {
+            // The graph as it comes first; renumbered canonically when that differs.
+            const ga = canonicalize(expected.result);
+            const na = ga.nodes.map(cmpDecodeNode);
+            const gb = observed.result ?? { root: undefined, nodes: [] };
+            if (cmpCompareResults(ga.root, na, gb.root, (gb.nodes ?? []).map(cmpDecodeNode))) {
+                // Renumbered without an Error's or DOMException's accompanying data, which the
+                // comparison ignores and so must not steer the numbering.
+                const gc = canonicalize(cmpWithoutAccompanyingData(gb));
+                const d = cmpCompareResults(ga.root, na, gc.root, gc.nodes.map(cmpDecodeNode));
+                if (d)
+                    return d;
+            }
+        }
+        const t = cmpCompareTransferables(expected, observed);
+        if (t)
+            return t;
+        if (callsDiffer && !stackCalls) {
+            const show = calls => (calls.length ? calls.map(c => `get#${c}`).join(', ') : 'none');
+            return { field: 'getter-calls', where: '', expected: show(ca), observed: show(cb),
+                step: 'html:structuredserializeinternal:26.4.1.1' };
+        }
+        return null;
+    })();
+    // What those getters did when called again may have changed the rest: a choice too.
+    if (difference && stackCalls && expected.stackGettersAct === true)
+        return null;
+    return difference;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Operation sequences (docs/protocol.md, "Operation sequences (messaging)"): the rules of
-// conformance/messaging.cpp's difference(). The outcomes are compared one by one, nothing
+// compare_operations in conformance/compare.cpp. The outcomes are compared one by one, nothing
 // ignored; then the events per target, in order (the order across targets is the task sources'
-// to choose), targets in the C++ std::map order (ports by [label, index], then BroadcastChannels,
-// then clients). An event is its type, and for a message event its message and ports; `origin`
-// and `source` are the implementation's choices and not compared, and messageerror and close
-// events carry no message.
+// to choose), targets in the C++ order (EventTargetName: ports by [label, index], then
+// BroadcastChannels, clients, Worker objects, worker globals, the service worker's global). An
+// event is its type, and for a message event its message and ports; `origin` and `source` are
+// the implementation's choices and not compared, and messageerror and close events carry no
+// message.
+//
+// What only the model knows, which the C++ comparator uses, is read from the expected side when it
+// is there (pmconf's corpus of the two comparators carries it; protocol v1 does not): an
+// outcome's `step` and `questions` (the catalogue steps whose text in question it rests on),
+// `questioned` ({messages: [{message, question}], ports: [{port: [label, index], question}]}:
+// model::web_messaging::Questioned, each question a catalogue step id), an event's `optional`
+// (the spec lets the user agent skip it) and its `message` when it is not a message event, and
+// `alternatives` (the other Observations the spec allows, in the same form, each with its own
+// `questioned`). A difference that rests on a questioned text carries `specQuestions` (step ids,
+// sorted, no repeats), which are part of its signature.
+
+// Questioned::of_message, of_port, of_event on the expected side's `questioned`.
+function cmpQuestioned(o) {
+    const q = cmpIsPlainObject(o.questioned) ? o.questioned : {};
+    const messages = Array.isArray(q.messages) ? q.messages : [];
+    const ports = Array.isArray(q.ports) ? q.ports : [];
+    const add = (to, question) => {
+        if (!to.includes(question))
+            to.push(question);
+    };
+    const ofMessage = message => {
+        const out = [];
+        for (const m of messages)
+            if (m.message === message)
+                add(out, m.question);
+        return out;
+    };
+    // A port received with a questioned message (its name is that message's label), and the
+    // questions noted for the port itself.
+    const ofPort = port => {
+        const out = ofMessage(port[0]);
+        for (const p of ports)
+            if (Array.isArray(p.port) && p.port[0] === port[0] && p.port[1] === port[1])
+                add(out, p.question);
+        return out;
+    };
+    // A close event's: its target port's. A message or messageerror event's: its message's, and
+    // those of the message that delivered its target port (not the target port's own).
+    const ofEvent = e => {
+        if (messages.length === 0 && ports.length === 0)
+            return [];
+        const atPort = e.target.kind === 'port';
+        if (e.type === 'close')
+            return atPort ? ofPort([e.target.a, e.target.b]) : [];
+        const out = ofMessage(e.message);
+        if (atPort)
+            for (const question of ofMessage(e.target.a))
+                add(out, question);
+        return out;
+    };
+    return { ofMessage, ofPort, ofEvent };
+}
+
+// with_questions: the difference's questions and these, sorted, each once.
+function cmpWithQuestions(d, questions) {
+    if (questions.length === 0 && !d.specQuestions)
+        return d;
+    const all = [...(d.specQuestions ?? [])];
+    for (const q of questions)
+        if (!all.includes(q))
+            all.push(q);
+    if (all.length === 0)
+        return d;
+    all.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    return { ...d, specQuestions: all };
+}
+
+// The question the comparator itself raises: whether a close event fires inside close() or from a
+// task (SpecQuestion::close_event_timing).
+const cmpCloseEventTiming = 'html:disentangle:4';
+
+// An outcome as the C++ decoder reads it.
+function cmpOutcomeOf(o) {
+    const threw = cmpIsPlainObject(o) && o.threw === true;
+    return { threw, error: threw ? String(o.error ?? '') : '', skipped: cmpIsPlainObject(o) && o.skipped === true };
+}
 
 function cmpSayOutcome(o) {
     if (o.skipped)
         return 'skipped';
-    return o.threw ? `threw ${o.error ?? ''}` : 'returned';
+    return o.threw ? `threw ${o.error}` : 'returned';
 }
 
+// An event target (EventTargetName), in the order of the C++ decoder's checks.
 function cmpTargetOf(t) {
     if (cmpIsPlainObject(t) && Array.isArray(t.port))
         return { rank: 0, a: t.port[0], b: t.port[1], kind: 'port', show: `port(${t.port[0]}.${t.port[1]})` };
@@ -525,60 +734,84 @@ function cmpTargetOf(t) {
         return { rank: 2, a: 0, b: t.client, kind: 'client', show: `client(${t.client}).serviceWorker` };
     if (cmpIsPlainObject(t) && t.worker !== undefined)
         return { rank: 3, a: 0, b: t.worker, kind: 'worker', show: `worker(${t.worker})` };
+    if (cmpIsPlainObject(t) && t.serviceWorker !== undefined)
+        return { rank: 5, a: 0, b: 0, kind: 'service-worker', show: 'the service worker\'s global' };
     if (cmpIsPlainObject(t) && t.workerGlobal !== undefined)
         return { rank: 4, a: 0, b: t.workerGlobal, kind: 'worker-global', show: `worker(${t.workerGlobal}) global` };
     throw new TypeError(`not an event target: ${JSON.stringify(t)}`);
 }
 
+const cmpTargetOrder = (x, y) => x.rank - y.rank || x.a - y.a || x.b - y.b;
+const cmpTargetKey = t => `${t.rank}:${t.a}:${t.b}`;
 
-const cmpPortsOf = e => (e.type === 'message' ? e.ports ?? [] : []);
+// An event as the C++ comparator has it. `expected`: the model's side, whose non-message events
+// may carry their message; the decoder reads an implementation's only for message events.
+function cmpEventOf(e, expected) {
+    const message = e.type === 'message' || expected ? e.message ?? 0 : 0;
+    return {
+        target: cmpTargetOf(e.target),
+        type: e.type,
+        message,
+        ports: e.type === 'message' ? e.ports ?? [] : [],
+        origin: typeof e.origin === 'string' ? e.origin : '',
+        source: typeof e.source === 'string' ? e.source : '',
+        optional: e.optional === true,
+    };
+}
+
 const cmpPortList = ports => ports.map(p => `port(${p[0]}.${p[1]})`).join(', ');
 
-// One event as the C++ to_string(ObservedEvent) shows it (origin and source left out).
+// One event as the C++ to_string(ObservedEvent) shows it.
 function cmpShowEvent(e) {
-    let s = `${e.type} at ${cmpTargetOf(e.target).show}`;
-    if (e.type === 'message')
+    let s = `${e.type} at ${e.target.show}`;
+    if (e.type !== 'close')
         s += ` (message ${e.message})`;
-    const ports = cmpPortsOf(e);
-    if (ports.length !== 0)
-        s += ` ports [${cmpPortList(ports)}]`;
+    if (e.ports.length !== 0)
+        s += ` ports [${cmpPortList(e.ports)}]`;
+    if (e.origin !== '')
+        s += ` origin ${e.origin}`;
+    if (e.source !== '')
+        s += ` source ${e.source}`;
+    if (e.optional)
+        s += ' (may be skipped)';
     return s;
 }
 
+// What the spec fixes about an event, given the same target: its type, and for a message event
+// its message and ports.
 function cmpSameEvent(a, b) {
     if (a.type !== b.type)
         return false;
     if (a.type !== 'message')
         return true;
-    const pa = cmpPortsOf(a);
-    const pb = cmpPortsOf(b);
-    return a.message === b.message && pa.length === pb.length && pa.every((p, i) => p[0] === pb[i][0] && p[1] === pb[i][1]);
+    return a.message === b.message && a.ports.length === b.ports.length && a.ports.every((p, i) => p[0] === b.ports[i][0] && p[1] === b.ports[i][1]);
 }
 
-// Events grouped by target, targets in order.
-function cmpEventsByTarget(o) {
+// An event is known by its type and, for a message, which message it is.
+const cmpEventKey = e => (e.type === 'message' ? `message:${e.message}` : e.type);
+
+// Events grouped by target, targets in order (for display).
+function cmpEventsByTarget(o, expected) {
     const groups = new Map();
-    for (const e of o.events ?? []) {
-        const t = cmpTargetOf(e.target);
-        const key = `${t.rank}:${t.a}:${t.b}`;
+    for (const j of o.events ?? []) {
+        const e = cmpEventOf(j, expected);
+        const key = cmpTargetKey(e.target);
         if (!groups.has(key))
-            groups.set(key, { target: t, events: [] });
+            groups.set(key, { target: e.target, events: [] });
         groups.get(key).events.push(e);
     }
-    const order = (x, y) => x.target.rank - y.target.rank || x.target.a - y.target.a || x.target.b - y.target.b;
-    return new Map([...groups.entries()].sort(([, x], [, y]) => order(x, y)));
+    return new Map([...groups.entries()].sort(([, x], [, y]) => cmpTargetOrder(x.target, y.target)));
 }
 
 // For display (reproducers): the events of both Observations per target, targets in order, each
 // event as "message 4 ports [port(4.0)]", "close", ...
 export function operationEventRows(expected, observed) {
-    const short = e => `${e.type}${e.type === 'message' ? ` ${e.message}` : ''}${cmpPortsOf(e).length ? ` ports [${cmpPortList(cmpPortsOf(e))}]` : ''}`;
-    const want = cmpEventsByTarget(expected);
-    const got = cmpEventsByTarget(observed);
+    const short = e => `${e.type}${e.type === 'message' ? ` ${e.message}` : ''}${e.ports.length ? ` ports [${cmpPortList(e.ports)}]` : ''}`;
+    const want = cmpEventsByTarget(expected, true);
+    const got = cmpEventsByTarget(observed, false);
     const keys = [...new Set([...want.keys(), ...got.keys()])];
     const groupOf = key => want.get(key) ?? got.get(key);
-    const order = (x, y) => x.rank - y.rank || x.a - y.a || x.b - y.b;
-    keys.sort((x, y) => order(groupOf(x).target, groupOf(y).target));
+    keys.sort((x, y) => cmpTargetOrder(groupOf(x).target, groupOf(y).target));
     return keys.map(key => ({
         target: groupOf(key).target.show,
         expected: (want.get(key)?.events ?? []).map(short),
@@ -586,89 +819,193 @@ export function operationEventRows(expected, observed) {
     }));
 }
 
-// The first way `observed` differs from `expected` (the model's), or null. `where` is
-// "#i.op.spec->implementation" for an outcome and "kind ids.what" for the events at one target,
-// so that the signature (the part from the first '.') names the kind of difference without the
-// labels: `operation:.portPost.threw DataCloneError->returned`, `events:.close->none`.
-export function compareOperationObservations(expected, observed) {
-    // As compare_operations in conformance/compare.cpp, signature for signature: the outcomes one
-    // by one, then each target's events as a whole (a spec event missing, an event the spec does
-    // not give, the same events in another order, other ports), targets in the C++ order.
-    const ea = expected.outcomes;
-    const oa = observed.outcomes ?? [];
-    for (let i = 0; i < ea.length; ++i) {
-        const e = cmpSayOutcome(ea[i]);
-        const o = i < oa.length ? cmpSayOutcome(oa[i]) : 'skipped';
-        if (e !== o)
-            return { field: 'outcome', where: `${e}->${o}`, expected: `${e} (operation ${i})`, observed: o, step: ea[i].step ?? '' };
-    }
-    if (oa.length > ea.length)
-        return { field: 'outcome', where: 'count', expected: `${ea.length} outcomes`, observed: `${oa.length} outcomes`, step: '' };
-    const want = cmpEventsByTarget(expected);
-    const got = cmpEventsByTarget(observed);
-    const keys = [...new Set([...want.keys(), ...got.keys()])]
-        .map(k => (want.get(k) ?? got.get(k)))
-        .sort((x, y) => x.target.rank - y.target.rank || x.target.a - y.target.a || x.target.b - y.target.b)
-        .map(g => `${g.target.rank}:${g.target.a}:${g.target.b}`);
-    const at = (map, k) => map.get(k)?.events ?? [];
-    const targetOf = k => (want.get(k) ?? got.get(k)).target;
-    const key = e => (e.type === 'message' ? `message:${e.message}` : e.type);
-    const unmatched = (from, inn) => {
-        const available = new Map();
-        for (const e of inn)
-            available.set(key(e), (available.get(key(e)) ?? 0) + 1);
-        for (const e of from) {
-            const n = available.get(key(e)) ?? 0;
-            available.set(key(e), n - 1);
-            if (n <= 0)
-                return e;
-        }
-        return null;
-    };
-    for (const k of keys) {
-        const e = unmatched(at(want, k), at(got, k));
-        if (e)
-            return { field: 'events', where: `${targetOf(k).kind}:missing ${e.type}`, expected: cmpShowEvent(e),
-                observed: `no such event at ${targetOf(k).show}`, step: cmpFiringStep(e) };
-    }
-    for (const k of keys) {
-        const e = unmatched(at(got, k), at(want, k));
-        if (e)
-            return { field: 'events', where: `${targetOf(k).kind}:extra ${e.type}`, expected: `no such event at ${targetOf(k).show}`,
-                observed: cmpShowEvent(e), step: cmpFiringStep(e) };
-    }
-    for (const k of keys) {
-        const w = at(want, k);
-        const g = at(got, k);
-        for (let i = 0; i < w.length; ++i)
-            if (key(w[i]) !== key(g[i]))
-                return { field: 'events', where: `${targetOf(k).kind}:order`, expected: `${cmpShowEvent(w[i])} as event ${i + 1} at ${targetOf(k).show}`,
-                    observed: cmpShowEvent(g[i]), step: cmpFiringStep(w[i]) };
-    }
-    for (const k of keys) {
-        const w = at(want, k);
-        const g = at(got, k);
-        for (let i = 0; i < w.length; ++i)
-            if (!cmpSameEvent(w[i], g[i]))
-                return { field: 'events', where: `${targetOf(k).kind}:ports`, expected: cmpShowEvent(w[i]), observed: cmpShowEvent(g[i]),
-                    step: cmpFiringStep(w[i]) };
-    }
-    return null;
-}
-
 // The step that fires an event of this type at this kind of target (firing_step in compare.cpp).
 function cmpFiringStep(e) {
     const error = e.type === 'messageerror';
     if (e.type === 'close')
         return 'html:disentangle:4';
-    switch (cmpTargetOf(e.target).kind) {
+    switch (e.target.kind) {
     case 'broadcast': return error ? 'html:dom-broadcastchannel-postmessage:9.3/catch' : 'html:dom-broadcastchannel-postmessage:9.4';
     case 'client': return error ? 'service-workers:client-postmessage-options:4.5.3/catch' : 'service-workers:client-postmessage-options:4.5.6';
+    case 'service-worker': return error ? 'service-workers:service-worker-postmessage-options:6.2.4/catch'
+        : 'service-workers:service-worker-postmessage-options:6.2.6';
     default: return error ? 'html:message-port-post-message-steps:7.4/catch' : 'html:message-port-post-message-steps:7.7';
     }
 }
 
-// Difference::signature(): field, the kind of difference (the path without node numbers), step.
+// compare_one_schedule: `expected` is one Observation the spec allows.
+function cmpCompareOneSchedule(expected, observed) {
+    const ea = expected.outcomes;
+    const oa = observed.outcomes ?? [];
+    for (let i = 0; i < ea.length; ++i) {
+        const want = cmpOutcomeOf(ea[i]);
+        const got = i < oa.length ? cmpOutcomeOf(oa[i]) : { threw: false, error: '', skipped: true };
+        if (want.threw === got.threw && want.error === got.error && want.skipped === got.skipped)
+            continue;
+        const e = cmpSayOutcome(want);
+        const o = cmpSayOutcome(got);
+        const d = { field: 'outcome', where: `${e}->${o}`, expected: `${e} (operation ${i})`, observed: o, step: ea[i].step ?? '' };
+        return cmpWithQuestions(d, Array.isArray(ea[i].questions) ? ea[i].questions : []);
+    }
+    if (oa.length > ea.length)
+        return { field: 'outcome', where: 'count', expected: `${ea.length} outcomes`, observed: String(oa.length), step: '' };
+
+    const wantEvents = (expected.events ?? []).map(e => cmpEventOf(e, true));
+    const gotEvents = (observed.events ?? []).map(e => cmpEventOf(e, false));
+    const groups = new Map(); // target key -> { target, want: [], got: [] }
+    const group = t => {
+        const k = cmpTargetKey(t);
+        if (!groups.has(k))
+            groups.set(k, { target: t, want: [], got: [] });
+        return groups.get(k);
+    };
+    for (const e of gotEvents)
+        group(e.target).got.push(e);
+    // An event the spec lets the user agent skip (Should Skip Event) counts only when given: when
+    // the implementation gave more events of its kind at its target than the spec requires.
+    const spare = new Map();
+    if (wantEvents.some(e => e.optional)) {
+        const at = e => `${cmpTargetKey(e.target)}|${cmpEventKey(e)}`;
+        for (const e of gotEvents)
+            spare.set(at(e), (spare.get(at(e)) ?? 0) + 1);
+        for (const e of wantEvents)
+            if (!e.optional)
+                spare.set(at(e), (spare.get(at(e)) ?? 0) - 1);
+        for (const e of wantEvents) {
+            if (e.optional) {
+                const n = spare.get(at(e)) ?? 0;
+                spare.set(at(e), n - 1);
+                if (!(n > 0))
+                    continue;
+            }
+            group(e.target).want.push(e);
+        }
+    } else {
+        for (const e of wantEvents)
+            group(e.target).want.push(e);
+    }
+    const targets = [...groups.values()].sort((x, y) => cmpTargetOrder(x.target, y.target));
+    const unmatched = (from, inn) => {
+        const available = new Map();
+        for (const e of inn)
+            available.set(cmpEventKey(e), (available.get(cmpEventKey(e)) ?? 0) + 1);
+        for (const e of from) {
+            const n = available.get(cmpEventKey(e)) ?? 0;
+            available.set(cmpEventKey(e), n - 1);
+            if (n <= 0)
+                return e;
+        }
+        return null;
+    };
+    // A difference about an event that rests on a questioned text (its message, or its target
+    // port) says so.
+    const questioned = cmpQuestioned(expected);
+    const about = (d, e) => cmpWithQuestions(d, questioned.ofEvent(e));
+    // Events in another order at a target: any questioned event there may be what moved.
+    const aboutTarget = (d, w, g) => {
+        for (const e of [...w, ...g])
+            d = about(d, e);
+        return d;
+    };
+    for (const g of targets) {
+        const e = unmatched(g.want, g.got);
+        if (e)
+            return about({ field: 'events', where: `${g.target.kind}:missing ${e.type}`, expected: cmpShowEvent(e),
+                observed: `no such event at ${g.target.show}`, step: cmpFiringStep(e) }, e);
+    }
+    for (const g of targets) {
+        const e = unmatched(g.got, g.want);
+        if (e)
+            return about({ field: 'events', where: `${g.target.kind}:extra ${e.type}`, expected: `no such event at ${g.target.show}`,
+                observed: cmpShowEvent(e), step: cmpFiringStep(e) }, e);
+    }
+    for (const g of targets)
+        for (let i = 0; i < g.want.length; ++i)
+            if (cmpEventKey(g.want[i]) !== cmpEventKey(g.got[i])) {
+                const d = aboutTarget({ field: 'events', where: `${g.target.kind}:order`,
+                    expected: `${cmpShowEvent(g.want[i])} as event ${i + 1} at ${g.target.show}`,
+                    observed: cmpShowEvent(g.got[i]), step: cmpFiringStep(g.want[i]) }, g.want, g.got);
+                // A close event in another place: when it fires is in question (a task, or inside close()).
+                if (g.want[i].type === 'close' || g.got[i].type === 'close')
+                    return cmpWithQuestions(d, [cmpCloseEventTiming]);
+                return d;
+            }
+    for (const g of targets)
+        for (let i = 0; i < g.want.length; ++i)
+            if (!cmpSameEvent(g.want[i], g.got[i]))
+                return about(about({ field: 'events', where: `${g.target.kind}:ports`, expected: cmpShowEvent(g.want[i]),
+                    observed: cmpShowEvent(g.got[i]), step: cmpFiringStep(g.want[i]) }, g.want[i]), g.got[i]);
+    return null;
+}
+
+// How many events (by target, type and message) two Observations have in common (events_in_common).
+function cmpEventsInCommon(allowed, observed) {
+    const count = new Map();
+    const key = e => `${cmpTargetKey(e.target)}|${e.type}|${e.message}`;
+    for (const e of (allowed.events ?? []).map(x => cmpEventOf(x, true)))
+        count.set(key(e), (count.get(key(e)) ?? 0) + 1);
+    let common = 0;
+    for (const e of (observed.events ?? []).map(x => cmpEventOf(x, false))) {
+        const n = count.get(key(e)) ?? 0;
+        count.set(key(e), n - 1);
+        if (n > 0)
+            ++common;
+    }
+    return common;
+}
+
+// The first way `observed` differs from `expected` (the model's), or null. `where` is
+// "spec->implementation" for an outcome and "kind:what type" for the events at one target, so
+// that the signature names the kind of difference without the labels:
+// `outcome:returned->threw DataCloneError@...`, `events:port:missing close@html:disentangle:4`.
+// With `alternatives` on the expected side, any allowed Observation conforms, and the difference
+// is the one from the nearest (the most events in common; `referenceIndex`: 0 for the model's
+// own, i for alternatives[i - 1]).
+export function compareOperationObservations(expected, observed) {
+    const alternatives = Array.isArray(expected.alternatives) ? expected.alternatives : [];
+    if (alternatives.length === 0)
+        return cmpCompareOneSchedule(expected, observed);
+    let nearest = null;
+    let nearestCommon = 0;
+    for (let i = 0; i <= alternatives.length; ++i) {
+        const allowed = i === 0 ? expected : alternatives[i - 1];
+        const d = cmpCompareOneSchedule(allowed, observed);
+        if (d === null)
+            return null;
+        const common = cmpEventsInCommon(allowed, observed);
+        if (nearest === null || common > nearestCommon) {
+            nearest = { ...d, referenceIndex: i };
+            nearestCommon = common;
+        }
+    }
+    return nearest;
+}
+
+// The open spec questions of the catalogue (spec/catalogue/*.json, the steps with a `question`), as
+// spec_question_text() gives them: "<issue URL, or 'no issue filed'>: <the question>".
+// compare.test.mjs checks this table against the catalogue.
+const cmpSpecQuestions = {
+    'html:structuredserializewithtransfer:5': ['', 'Entries are transferred one by one, each after its own check: does a later entry that fails 5.1/5.2 leave the earlier ones detached (the text) or is the call all-or-nothing (every engine; step 2.4\'s note)?'],
+    'html:disentangle:4': ['https://github.com/whatwg/html/issues/12797', 'The close event fires synchronously, inside close() or garbage collection, even for a partner in another agent: may it come from a task instead (implementations; the open pull request whatwg/html#12957), so after events queued before it?'],
+    'html:transfermessageport--receiving:2': ['https://github.com/whatwg/html/issues/5850', 'Tasks move to the new port only once, on receipt: does a message posted later to the old port (its partner shipped too) stay there, or follow the port as engines do?'],
+    'html:message-port-post-message-steps:4': ['', 'A doomed message ships the target port, which is never received: does that port stay entangled with the source and keep the tasks on its queue (the text: nothing disentangles it), or is the channel lost as the note says and engines do?'],
+    'html:message-port-post-message-steps:7': ['https://github.com/whatwg/html/issues/5765', 'The delivery task does not check that the port is still entangled: is a message already queued at a port that is then closed delivered (the text) or dropped (engines)?'],
+    'html:message-port-post-message-steps:7.1': ['', 'A port transferred away keeps its queue until the new port is received: may a task left on it run at the old port (the text allows it), or must it move with the port (engines)?'],
+    'html:run-a-worker--oncomplete:5': ['', 'The outside port is entangled only here, after the script is fetched: is Worker.postMessage() before that dropped (no target port, post message steps 6) or queued for the worker (engines, web-platform-tests workers/Worker_basic.htm)?'],
+};
+
+// spec_question_text(step): the question a catalogue step raises, as a line for reports ('' for a
+// step without one).
+export function specQuestionText(step) {
+    if (!Object.hasOwn(cmpSpecQuestions, step))
+        return '';
+    const [issue, question] = cmpSpecQuestions[step];
+    return `${issue === '' ? 'no issue filed' : issue}: ${question}`;
+}
+
+// Difference::signature(): field, the kind of difference (the path without node numbers), step,
+// then the questions it rests on ("?step" each): the same difference with and without a question
+// is two findings.
 export function differenceSignature(d) {
     let s = d.field;
     if (d.where) {
@@ -677,6 +1014,8 @@ export function differenceSignature(d) {
     }
     if (d.step)
         s += `@${d.step}`;
+    for (const q of d.specQuestions ?? [])
+        s += `?${q}`;
     return s;
 }
 
@@ -688,5 +1027,7 @@ export function differenceSummary(d) {
     s += `: the spec gives ${d.expected}, the implementation gave ${d.observed}`;
     if (d.step)
         s += ` (spec step ${d.step})`;
+    for (const q of d.specQuestions ?? [])
+        s += `; this rests on a text in question (${q}, ${specQuestionText(q)})`;
     return s;
 }

@@ -1,10 +1,12 @@
 // Tests of lib/compare.mjs (the JavaScript mirror of conformance/canonical.cpp and
 // conformance/compare.cpp) on hand-written Observations: `node --test tools/adapters/test/`.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
 import {
     canonicalize, compareObservations, compareOperationObservations, differenceSignature, differenceSummary, operationEventRows,
+    specQuestionText,
 } from '../lib/compare.mjs';
 
 const num = v => ({ t: 'number', v });
@@ -173,6 +175,75 @@ describe('compareObservations', () => {
         assert.equal(compareObservations({ ...dce, thrownAtStep: 'html:x:1' }, thrown('TypeError', false)).step, 'html:x:1');
     });
 
+    test('a transfer that detached something although the call threw: one signature before step 5, a spec question inside it', () => {
+        const buffers = detached => detached.map((d, i) => ({ node: i + 1, detached: d, byteLength: d ? 0 : 4 }));
+        const threwAt = (step, detached) => thrown('DataCloneError', true, { thrownAtStep: step, transferables: buffers(detached) });
+        // Before WithTransfer step 5 (the only step that transfers), whichever step threw.
+        for (const step of ['html:structuredserializeinternal:5', 'html:structuredserializewithtransfer:2.3']) {
+            const d = compareObservations(threwAt(step, [false, false]), threwAt('', [false, true]));
+            assert.deepEqual(d, { field: 'transferables', where: 'detached-although-thrown',
+                expected: 'not detached (the call threw before step 5 transfers anything)', observed: 'detached',
+                step: 'html:structuredserializewithtransfer:5' });
+            assert.equal(differenceSignature(d), 'transferables:detached-although-thrown@html:structuredserializewithtransfer:5');
+        }
+        // Inside step 5: an entry it transferred before the failing one, left attached, rests on
+        // the text in question (engines are all-or-nothing).
+        const inLoop = threwAt('html:structuredserializewithtransfer:5.1', [true, false]);
+        const attached = compareObservations(inLoop, threwAt('', [false, false]));
+        assert.deepEqual(attached.specQuestions, ['html:structuredserializewithtransfer:5']);
+        assert.equal(differenceSignature(attached),
+            'transferables:.detached@html:structuredserializewithtransfer:5.1?html:structuredserializewithtransfer:5');
+        assert.equal(differenceSummary(attached), 'transferables at #1.detached: the spec gives detached, the implementation gave not detached '
+            + '(spec step html:structuredserializewithtransfer:5.1); this rests on a text in question (html:structuredserializewithtransfer:5, '
+            + `${specQuestionText('html:structuredserializewithtransfer:5')})`);
+        assert.match(specQuestionText('html:structuredserializewithtransfer:5'), /^no issue filed: .*all-or-nothing/);
+        // ... and one detached that step 5 never reached is a deviation at the step that threw.
+        const detachedMore = compareObservations(inLoop, threwAt('', [true, true]));
+        assert.deepEqual([detachedMore.where, detachedMore.step, detachedMore.specQuestions], ['#2.detached', 'html:structuredserializewithtransfer:5.1', undefined]);
+    });
+
+    test('extra calls of an Error\'s name/message getters (its implementation-defined stack) are a choice', () => {
+        const expected = returned([{ kind: 'Error', errorPrototype: 'TypeError', props: [{ key: 'message', value: 'm', enumerable: false }] }],
+            { getterCalls: [7] });
+        const stack = { ...expected, stackGetters: [7] };
+        assert.equal(compareObservations(stack, { ...expected, getterCalls: [7, 7] }), null);
+        assert.equal(compareObservations(stack, { ...expected, getterCalls: [7, 7, 7] }), null);
+        // Only with the model's list of those getters; fewer calls, or another getter's, are a deviation.
+        assert.equal(compareObservations(expected, { ...expected, getterCalls: [7, 7] }).field, 'getter-calls');
+        assert.equal(compareObservations(stack, { ...expected, getterCalls: [] }).field, 'getter-calls');
+        assert.equal(compareObservations(stack, { ...expected, getterCalls: [7, 8] }).field, 'getter-calls');
+        // What else differs is reported, unless one of those getters has effects: then it follows
+        // from the choice.
+        const other = returned([{ kind: 'Error', errorPrototype: 'Error', props: [{ key: 'message', value: 'm', enumerable: false }] }],
+            { getterCalls: [7, 7] });
+        assert.equal(compareObservations(stack, other).where, '#0.prototype');
+        assert.equal(compareObservations({ ...stack, stackGettersAct: true }, other), null);
+        assert.equal(compareObservations({ ...stack, stackGettersAct: true }, { ...other, getterCalls: [7] }).where, '#0.prototype');
+    });
+
+    test('a length-tracking view and a fixed one are the same when no buffer length tells them apart', () => {
+        const view = (type, length, buffer) => returned([{ kind: type === 'DataView' ? 'DataView' : 'TypedArray', buffer: 1, viewType: type, byteOffset: 0, length }, buffer]);
+        const same = (type, buffer, fixed) => {
+            const a = compareObservations(view(type, null, buffer), view(type, fixed, buffer));
+            const b = compareObservations(view(type, fixed, buffer), view(type, null, buffer));
+            assert.equal(a === null, b === null, 'either side may be the tracking one');
+            return a === null;
+        };
+        // ArrayBuffer(0, {maxByteLength: 0}): always empty.
+        assert.equal(same('Uint8Array', { kind: 'ArrayBuffer', byteLength: 0, maxByteLength: 0 }, 0), true);
+        // Room for another element: resize tells them apart.
+        assert.equal(same('Uint8Array', { kind: 'ArrayBuffer', byteLength: 0, maxByteLength: 1 }, 0), false);
+        // A growable SharedArrayBuffer at its maximum cannot shrink either.
+        assert.equal(same('Uint16Array', { kind: 'SharedArrayBuffer', byteLength: 4, maxByteLength: 5, bytes: '01020304' }, 2), true);
+        // A resizable ArrayBuffer can shrink under a non-empty fixed view.
+        assert.equal(same('Uint16Array', { kind: 'ArrayBuffer', byteLength: 4, maxByteLength: 5, bytes: '01020304' }, 2), false);
+        // On a buffer that is not resizable no view is length-tracking: the two forms are not equated there.
+        assert.equal(same('DataView', { kind: 'ArrayBuffer', byteLength: 2, bytes: '0102' }, 2), false);
+        assert.deepEqual(compareObservations(view('Uint8Array', null, { kind: 'ArrayBuffer', byteLength: 0, maxByteLength: 0 }),
+            view('Uint8Array', 1, { kind: 'ArrayBuffer', byteLength: 0, maxByteLength: 0 })),
+        { field: 'result', where: '#0.length', expected: 'length-tracking', observed: '1', step: 'html:structureddeserialize:16.3' });
+    });
+
     test('transferables and getter calls, in that order', () => {
         const expected = returned([{ kind: 'Object' }], { transferables: [{ node: 1, detached: true, byteLength: 0 }, { node: 2, detached: false }], getterCalls: [1, 2] });
         assert.deepEqual(compareObservations(expected, { ...expected, transferables: [{ node: 1, detached: true }, { node: 2, detached: false, byteLength: 0 }] }), null);
@@ -219,8 +290,35 @@ describe('compareObservations', () => {
     });
 });
 
-// Operation sequences: the rules of conformance/messaging.cpp's difference(), with `origin` and
-// `source` (the implementation's choices) and a messageerror's or close's `message` ignored.
+describe('specQuestionText', () => {
+    test('gives every question of the catalogue (spec/catalogue/*.json) as spec_question_text() does, and nothing else', () => {
+        const dir = new URL('../../../spec/catalogue/', import.meta.url);
+        let questions = 0;
+        for (const file of readdirSync(dir).filter(f => f.endsWith('.json'))) {
+            const catalogue = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+            for (const algorithm of catalogue.algorithms)
+                for (const step of algorithm.steps) {
+                    const id = `${catalogue.spec.name}:${algorithm.key}:${step.path}`;
+                    if (step.question) {
+                        ++questions;
+                        assert.equal(specQuestionText(id), `${step.issue || 'no issue filed'}: ${step.question}`, id);
+                    } else {
+                        assert.equal(specQuestionText(id), '', id);
+                    }
+                }
+        }
+        assert.ok(questions > 0);
+        assert.equal(specQuestionText('html:no-such-step:1'), '');
+        // The table has no question the catalogue has not: each of its steps is one of the above.
+        const known = ['html:structuredserializewithtransfer:5', 'html:disentangle:4', 'html:transfermessageport--receiving:2',
+            'html:message-port-post-message-steps:4', 'html:message-port-post-message-steps:7', 'html:message-port-post-message-steps:7.1',
+            'html:run-a-worker--oncomplete:5'];
+        assert.equal(known.filter(id => specQuestionText(id) !== '').length, questions);
+    });
+});
+
+// Operation sequences: the rules of compare_operations (conformance/compare.cpp), with `origin`
+// and `source` (the implementation's choices) and a messageerror's or close's `message` ignored.
 describe('compareObservations on operation sequences', () => {
     const port = (l, i) => ({ port: [l, i] });
     const msg = (target, message, ports = []) => ({ target, type: 'message', message, ports });
@@ -289,6 +387,107 @@ describe('compareObservations on operation sequences', () => {
         assert.equal(differenceSignature(elsewhere), 'events:broadcast:extra message@html:dom-broadcastchannel-postmessage:9.4');
         const typed = compareObservations(expected, without(4, [msg(port(2, 0), 3)]));
         assert.equal(differenceSignature(typed), 'events:port:missing messageerror@html:message-port-post-message-steps:7.4/catch');
+    });
+
+    test('as the C++ comparator shows them: an event\'s origin and source, a messageerror\'s message, the outcome count', () => {
+        const extra = compareObservations(expected, { ...expected, events: [...expected.events, { ...closeAt(port(0, 1)), origin: 'http://127.0.0.1', source: 'WindowClient' }] });
+        assert.equal(extra.observed, 'close at port(0.1) origin http://127.0.0.1 source WindowClient');
+        // An implementation's messageerror says no message: 0, as pmconf decodes it.
+        const error = compareObservations(expected, { ...expected, events: [...expected.events, { target: port(0, 1), type: 'messageerror', message: 5 }] });
+        assert.equal(error.observed, 'messageerror at port(0.1) (message 0)');
+        const missing = compareObservations(expected, { ...expected, events: expected.events.slice(0, 4) });
+        assert.equal(missing.expected, 'messageerror at port(2.0) (message 3)');
+        const count = compareObservations(expected, { ...expected, outcomes: [...expected.outcomes, {}] });
+        assert.deepEqual([count.expected, count.observed], ['5 outcomes', '6']);
+        // The service worker's global: last in the target order, its own steps.
+        const sw = compareObservations(expected, { ...expected, events: [...expected.events, msg({ serviceWorker: 0 }, 1), closeAt(port(9, 0))] });
+        assert.equal(differenceSignature(sw), 'events:port:extra close@html:disentangle:4');
+        const swOnly = compareObservations(expected, { ...expected, events: [...expected.events, msg({ serviceWorker: 0 }, 1)] });
+        assert.equal(differenceSummary(swOnly), 'events at service-worker:extra message: the spec gives no such event at the service worker\'s global, '
+            + 'the implementation gave message at the service worker\'s global (message 1) (spec step service-workers:service-worker-postmessage-options:6.2.6)');
+    });
+
+    test('what only the model knows: open spec questions, allowed alternatives, events the user agent may skip', () => {
+        const closed = 'html:message-port-post-message-steps:7';
+        const doomed = 'html:message-port-post-message-steps:4';
+        const partial = 'html:structuredserializewithtransfer:5';
+        const questioned = { ...expected, questioned: { messages: [{ message: 4, question: closed }], ports: [] },
+            outcomes: expected.outcomes.map((o, i) => (i === 1 ? { ...o, questions: [partial, doomed] } : o)) };
+        const late = compareObservations(questioned, { ...expected, events: expected.events.filter((_, i) => i !== 3) });
+        assert.deepEqual(late.specQuestions, [closed]);
+        assert.equal(differenceSummary(late), 'events at port:missing message: the spec gives message at port(0.1) (message 4), the implementation gave no such event '
+            + 'at port(0.1) (spec step html:message-port-post-message-steps:7.7); this rests on a text in question (html:message-port-post-message-steps:7, '
+            + 'https://github.com/whatwg/html/issues/5765: The delivery task does not check that the port is still entangled: is a message already queued at a port '
+            + 'that is then closed delivered (the text) or dropped (engines)?)');
+        assert.equal(differenceSignature(late), 'events:port:missing message@html:message-port-post-message-steps:7.7?html:message-port-post-message-steps:7');
+        assert.equal(compareObservations(questioned, { ...expected, events: expected.events.filter((_, i) => i !== 2) }).specQuestions, undefined, 'a close event is about no message');
+        // An outcome's questions, sorted as the signature has them.
+        const skipped = compareObservations(questioned, { ...expected, outcomes: expected.outcomes.map((o, i) => (i === 1 ? { skipped: true } : o)) });
+        assert.deepEqual(skipped.specQuestions, [doomed, partial]);
+        assert.equal(differenceSignature(skipped), `outcome:returned->skipped?${doomed}?${partial}`);
+        // A message at a port that a questioned message delivered rests on it too, whatever its own
+        // message (here one no operation posted).
+        const carried = { ...expected, questioned: { messages: [{ message: 2, question: closed }], ports: [] } };
+        assert.deepEqual(compareObservations(carried, { ...expected, events: [...expected.events, msg(port(2, 0), 9)] }).specQuestions, [closed]);
+        // A close event rests on the questions of its port: those noted for the port, and those of
+        // the message that delivered it.
+        const doomedPort = { ...expected, questioned: { messages: [], ports: [{ port: [0, 0], question: doomed }] } };
+        assert.deepEqual(compareObservations(doomedPort, { ...expected, events: expected.events.filter((_, i) => i !== 2) }).specQuestions, [doomed]);
+        assert.deepEqual(compareObservations(carried, { ...expected, events: [...expected.events, closeAt(port(2, 0))] }).specQuestions, [closed]);
+        assert.equal(compareObservations(doomedPort, { ...expected, events: [...expected.events, closeAt(port(0, 1))] }).specQuestions, undefined);
+        // A message event does not rest on its target port's own questions.
+        assert.equal(compareObservations(doomedPort, { ...expected, events: [...expected.events, msg(port(0, 0), 9)] }).specQuestions, undefined);
+
+        // Alternatives: any allowed Observation conforms; else the difference from the nearest.
+        const moved = { outcomes: expected.outcomes, events: [...expected.events.filter((_, i) => i !== 3), msg(port(7, 0), 4)] };
+        const either = { ...expected, alternatives: [moved] };
+        assert.equal(compareObservations(either, moved), null);
+        assert.equal(compareObservations(either, expected), null);
+        const nearMoved = compareObservations(either, { ...moved, events: moved.events.slice(1) });
+        assert.equal(nearMoved.referenceIndex, 1);
+        assert.equal(nearMoved.where, 'port:missing message');
+        assert.equal(compareObservations(either, { ...expected, events: expected.events.slice(1) }).referenceIndex, 0);
+        assert.equal(compareObservations(expected, moved).referenceIndex, undefined, 'no alternatives: no referenceIndex');
+
+        // Should Skip Event: an optional event counts only when the implementation gives it.
+        const sw = { target: { serviceWorker: 0 }, type: 'message', message: 1, ports: [], optional: true };
+        const skippable = { ...expected, events: [...expected.events, sw] };
+        assert.equal(compareObservations(skippable, expected), null);
+        assert.equal(compareObservations(skippable, { ...expected, events: [...expected.events, { ...sw, optional: undefined }] }), null);
+        const twice = compareObservations(skippable, { ...expected, events: [...expected.events, sw, sw] });
+        assert.equal(twice.where, 'service-worker:extra message');
+        const reordered = compareObservations({ ...skippable, events: [...skippable.events, { ...sw, message: 2, optional: false }] },
+            { ...expected, events: [...expected.events, { ...sw, message: 2 }, { ...sw, optional: undefined }] });
+        assert.equal(reordered.expected, 'message at the service worker\'s global (message 1) (may be skipped) as event 1 at the service worker\'s global');
+    });
+
+    test('events in another order: a close event out of place is a spec question; any questioned event at the target counts', () => {
+        const events = [msg(port(0, 1), 1), closeAt(port(0, 1)), msg(port(0, 1), 2), msg(port(0, 0), 3)];
+        const sequence = { outcomes: [{}, {}, {}, {}], events };
+        // The close event fired from a task, after the message queued before it.
+        const late = compareObservations(sequence, { ...sequence, events: [events[0], events[2], events[1], events[3]] });
+        assert.deepEqual([late.where, late.specQuestions], ['port:order', ['html:disentangle:4']]);
+        assert.equal(differenceSignature(late), 'events:port:order@html:disentangle:4?html:disentangle:4');
+        assert.match(differenceSummary(late), /; this rests on a text in question \(html:disentangle:4, https:\/\/github.com\/whatwg\/html\/issues\/12797: The close event fires synchronously/);
+        // Close first: the spec's event at that place is a message, the implementation's the close.
+        const early = compareObservations(sequence, { ...sequence, events: [events[1], events[0], events[2], events[3]] });
+        assert.deepEqual([early.step, early.specQuestions], ['html:message-port-post-message-steps:7.7', ['html:disentangle:4']]);
+        // Two messages in another order: no question, unless one of the target's events rests on one.
+        const swapped = { ...sequence, events: [events[2], events[1], events[0], events[3]] };
+        assert.equal(compareObservations(sequence, swapped).specQuestions, undefined);
+        const questioned = { ...sequence, questioned: { messages: [{ message: 2, question: 'html:message-port-post-message-steps:7.1' }], ports: [] } };
+        assert.deepEqual(compareObservations(questioned, swapped).specQuestions, ['html:message-port-post-message-steps:7.1']);
+        // The close event moved, message 2 with it: both questions.
+        assert.deepEqual(compareObservations(questioned, { ...sequence, events: [events[0], events[2], events[1], events[3]] }).specQuestions,
+            ['html:disentangle:4', 'html:message-port-post-message-steps:7.1']);
+        // Each allowed Observation has its own questioned (here message 2 lands elsewhere in the other).
+        const elsewhere = [events[0], events[1], events[3], msg(port(0, 0), 2)];
+        const either = { ...sequence, alternatives: [{ ...questioned, events: elsewhere }] };
+        assert.equal(compareObservations(either, { ...sequence, events: elsewhere }), null);
+        const twice = compareObservations(either, { ...sequence, events: [...elsewhere, msg(port(0, 0), 2)] });
+        assert.deepEqual([twice.referenceIndex, twice.where, twice.specQuestions], [1, 'port:extra message', ['html:message-port-post-message-steps:7.1']]);
+        const lost = compareObservations(either, { ...sequence, events: [events[0], events[1], events[2]] });
+        assert.deepEqual([lost.referenceIndex, lost.where, lost.specQuestions], [0, 'port:missing message', undefined]);
     });
 
     test('operationEventRows lists both sides per target, in target order', () => {
