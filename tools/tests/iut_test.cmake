@@ -86,7 +86,9 @@ elseif(CASE STREQUAL "hang_on_case")
   expect_rc(1)
   expect_valid_junit(${WORK}/out/fake-iut.junit.xml)
   file(READ ${WORK}/out/fake-iut.junit.xml xml)
-  expect_match("${xml}" "the IUT did not answer within 1 s" "the hang is the observation")
+  expect_match("${xml}" "the IUT hung: no answer within the time-out" "the hang is the observation")
+  # Its signature holds nothing from --timeout (it must not change when the time-out does).
+  expect_match("${xml}" "Signature: outcome:threw \\(the IUT hung: no answer within the time-out\\)\n" "a stable hang signature")
   expect_match("${xml}" "the search ended at case [0-9]+ of 300: the IUT hung on 4 cases, each costing a timeout" "the search ended early, and says why")
   expect_no_match("${xml}" "<error " "a hang is a deviation, not an error")
 
