@@ -319,6 +319,8 @@ Difference with_questions(Difference d, std::vector<model::web_messaging::SpecQu
     return d;
 }
 
+std::optional<Difference> compare_events(Observation const& reference, Observation const& observed, Choices* choices);
+
 std::optional<Difference> compare_one_schedule(Observation const& reference, Observation const& observed, Choices* choices)
 {
     for (std::size_t i = 0; i < reference.outcomes.size(); ++i) {
@@ -326,11 +328,26 @@ std::optional<Difference> compare_one_schedule(Observation const& reference, Obs
         auto const got = i < observed.outcomes.size() ? observed.outcomes[i] : model::web_messaging::OperationOutcome { false, {}, true, {} };
         if (want == got)
             continue;
-        return with_questions({ "outcome", outcome_text(want) + "->" + outcome_text(got), outcome_text(want) + " (operation " + std::to_string(i) + ")",
-            outcome_text(got), want.step }, want.questions);
+        Difference d = with_questions({ "outcome", outcome_text(want) + "->" + outcome_text(got),
+                                          outcome_text(want) + " (operation " + std::to_string(i) + ")", outcome_text(got), want.step },
+            want.questions);
+        // An operation that names what exists on one side only (run on one, skipped on the other)
+        // follows from an earlier difference in what was delivered: the events say which, so they
+        // come first, and this difference only when they show none.
+        if (!want.skipped && !got.skipped)
+            return d;
+        if (auto e = compare_events(reference, observed, choices))
+            return e;
+        return d;
     }
     if (observed.outcomes.size() > reference.outcomes.size())
         return Difference { "outcome", "count", std::to_string(reference.outcomes.size()) + " outcomes", std::to_string(observed.outcomes.size()), "" };
+    return compare_events(reference, observed, choices);
+}
+
+// Each target's events as a whole (compare_one_schedule's second half).
+std::optional<Difference> compare_events(Observation const& reference, Observation const& observed, Choices* choices)
+{
 
     // An event is known by its type and, for a message, which message it is.
     auto const key = [](ObservedEvent const& e) { return e.type + (e.type == "message" ? ":" + std::to_string(e.message) : std::string()); };

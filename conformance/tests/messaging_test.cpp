@@ -496,6 +496,41 @@ TEST(MessagingModel, EveryQuestionItNotesIsACatalogueStepInQuestionAndNoneIsLeft
     EXPECT_EQ(named, marked);
 }
 
+// An implementation that starts a port's queue on addEventListener delivers a message carrying a
+// port; an operation on that port then runs there and is skipped in the model. The finding is the
+// extra message event (the cause), not the skipped operation (its consequence).
+TEST(MessagingComparator, AnOperationRunOnOneSideOnlyComesAfterTheEventThatDeliveredItsPort)
+{
+    Ops o;
+    auto const c = o.channel();
+    auto const other = o.channel();
+    PortName const p1 { c, 0 }, p2 { c, 1 };
+    o.on(K::port_add_listener, p2);
+    auto const carrier = o.post(p1, { PortName { other, 0 } });
+    o.run();
+    o.on(K::port_start, PortName { carrier, 0 });
+    o.run();
+    auto const reference = reference_of(o.ops);
+    ASSERT_TRUE(reference.outcomes[5].skipped); // the model never delivered the port
+    auto observed = reference;
+    ObservedEvent delivered;
+    delivered.target = at(p2);
+    delivered.type = "message";
+    delivered.message = carrier;
+    delivered.ports = { PortName { carrier, 0 } };
+    observed.events.push_back(delivered);
+    observed.outcomes[5] = {};
+    auto const d = compare_observations(reference, observed);
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->field, "events");
+    EXPECT_EQ(d->signature(), "events:port:extra message@html:message-port-post-message-steps:7.7");
+    // Without the event difference, the outcome is the finding.
+    observed.events = reference.events;
+    auto const alone = compare_observations(reference, observed);
+    ASSERT_TRUE(alone.has_value());
+    EXPECT_EQ(alone->field, "outcome");
+}
+
 // A close event found after a message event the model fires after it: the close event's timing
 // is in question (whatwg/html#12797), so the difference is a spec question, not a deviation.
 TEST(MessagingComparator, ACloseEventLaterThanTheSpecFiresItIsASpecQuestion)
