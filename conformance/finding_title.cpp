@@ -77,21 +77,40 @@ std::string process_failure(std::string const& observed)
     return { };
 }
 
-std::string outcome_title(Difference const& d, Scenario const& s)
+} // namespace
+
+std::string call_name(Difference const& d, Scenario const& s)
 {
-    std::string api = "the call";
     if (s.mode == PassMode::operations) {
         auto const at = d.expected.find("(operation ");
         if (at != std::string::npos) {
             auto const i = static_cast<std::size_t>(std::stoul(d.expected.substr(at + 11)));
             if (i < s.operations.size())
-                api = api_name(s.operations[i].kind);
+                return api_name(s.operations[i].kind);
         }
-    } else if (s.mode == PassMode::message_channel) {
-        api = "MessagePort.postMessage()";
-    } else if (s.mode == PassMode::structured_clone) {
-        api = "structuredClone()";
+        return "the call";
     }
+    if (s.mode == PassMode::message_channel)
+        return "MessagePort.postMessage()";
+    if (s.mode == PassMode::structured_clone)
+        return "structuredClone()";
+    return "the call";
+}
+
+std::string thrown_name(std::string const& text)
+{
+    if (text.starts_with("skipped") || text.starts_with("returned") || text == "a returned value" || !process_failure(text).empty())
+        return { };
+    if (!text.starts_with("threw ") && !text.starts_with("a thrown "))
+        return { };
+    return error_of(text);
+}
+
+namespace {
+
+std::string outcome_title(Difference const& d, Scenario const& s)
+{
+    auto const api = call_name(d, s);
     auto const did = [&](std::string const& text) -> std::string {
         if (text.starts_with("skipped"))
             return "cannot be run (what it names does not exist there)";

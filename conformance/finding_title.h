@@ -12,4 +12,11 @@ namespace pmconf::conformance {
 
 std::string finding_title(Difference const&, Scenario const&);
 
+// The API whose outcome differs: "structuredClone()", "MessagePort.postMessage()", ...
+std::string call_name(Difference const&, Scenario const&);
+
+// The error name in an outcome ("threw TypeError (operation 3)", "a thrown DataCloneError"):
+// "TypeError"; empty for a return, a skip, a crash or a hang.
+std::string thrown_name(std::string const& outcome);
+
 } // namespace pmconf::conformance

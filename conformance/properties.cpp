@@ -429,14 +429,20 @@ private:
 
     // One finding per identity: a representative that shrank to a finding already there adds its
     // cases to it.
+    // One finding per root cause: a finding of a cause already there is one of its variants.
     void add_finding(Deviation d)
     {
         d.title = finding_title(d.difference, d.scenario);
+        d.root_cause = root_cause_of(d.difference, d.scenario);
         auto const identity = d.identity();
         for (auto& e : m_outcome.deviations)
-            if (e.identity() == identity) {
+            if (e.root_cause == d.root_cause) {
                 e.occurrences += d.occurrences;
                 e.found_at_case = std::min(e.found_at_case, d.found_at_case);
+                auto const known = e.identity() == identity
+                    || std::any_of(e.variants.begin(), e.variants.end(), [&](Deviation::Variant const& v) { return v.signature == d.signature && v.title == d.title; });
+                if (!known)
+                    e.variants.push_back({ d.signature, d.title, d.reproduce, d.shrunk });
                 return;
             }
         m_outcome.deviations.push_back(std::move(d));
@@ -882,6 +888,34 @@ PropertyOutcome check_property(ConformanceProperty const& property, Iut& iut, Ru
 std::string Deviation::identity() const
 {
     return difference.kind() == FindingKind::spec_question ? finding_key(difference) : detail_of(difference);
+}
+
+std::vector<std::string> Deviation::signatures() const
+{
+    std::vector<std::string> all { signature };
+    for (auto const& v : variants)
+        all.push_back(v.signature);
+    return all;
+}
+
+std::string root_cause_of(Difference const& d, Scenario const& s)
+{
+    if (d.kind() == FindingKind::deviation) {
+        std::string expected, observed;
+        if (d.field == "error-name") {
+            expected = d.expected;
+            observed = d.observed;
+        } else if (d.field == "outcome") {
+            expected = thrown_name(d.expected);
+            observed = thrown_name(d.observed);
+        }
+        // An error class, not a getter's own value, a crash or a hang.
+        auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value" && name.find("(the IUT") == std::string::npos; };
+        if (a_class(expected) && a_class(observed) && expected != observed)
+            return "wrong error class|" + call_name(d, s) + "|" + observed + " instead of " + expected;
+        return detail_of(d);
+    }
+    return finding_key(d);
 }
 
 std::string to_string(ReproduceKey const& key)

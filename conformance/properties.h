@@ -48,8 +48,9 @@ struct RunParams {
 // spec step, questions) and what it expected and observed, numbers and strings left out. Cases of
 // one signature that read differently are shrunk apart and are two findings ("get#1" called
 // twice, and none called); the same reading in several properties is one finding, listed under
-// the first (same_as). A spec question is known by the questions it rests on. difference.kind()
-// says whether it is a deviation or a spec question; only deviations count.
+// the first (same_as). Findings are then grouped by root cause (root_cause_of): one testcase per
+// cause, its other findings listed as variants. A spec question is known by the questions it rests
+// on. difference.kind() says whether it is a deviation or a spec question; only deviations count.
 struct Deviation {
     Difference difference;        // as found in the shrunk case
     std::string signature;        // difference.signature(): the same in every case that shows it
@@ -62,10 +63,27 @@ struct Deviation {
     int shrinks = 0;              // shrinks accepted
     bool shrunk = true;           // false: seen beyond --max-deviations, reported with the case that showed it
     std::string reproduce;        // replays the (shrunk) case: pmconf run --reproduce
-    std::string same_as;          // set by the run: the property under which this finding was reported first
+    std::string same_as;          // set by the run: the property under which this finding's root cause was reported first
+    // The root cause it is filed under (root_cause_of); other findings of it in this property are
+    // its variants: each read differently and shrank to its own counterexample.
+    std::string root_cause;
+    struct Variant {
+        std::string signature;
+        std::string title;
+        std::string reproduce;
+        bool shrunk = true;
+    };
+    std::vector<Variant> variants;
     FindingKind kind() const { return difference.kind(); }
     std::string identity() const;
+    std::vector<std::string> signatures() const; // its own, then its variants'
 };
+
+// The root cause a finding is filed under. A wrong error class (TypeError where the spec throws a
+// DataCloneError) is one cause per API and pair of names, whichever step throws it: the
+// implementation throws that class where the spec's steps throw the other, one report to its
+// maintainers however many checks show it. Any other finding is its own cause (its identity).
+std::string root_cause_of(Difference const&, Scenario const&);
 
 struct PropertyOutcome {
     enum class Status { passed, failed, error, skipped } status = Status::passed;

@@ -10,6 +10,14 @@ bool Expectations::expects(std::string const& property, std::string const& signa
     return it != known.end() && it->second.contains(signature);
 }
 
+bool Expectations::expects(std::string const& property, std::vector<std::string> const& signatures) const
+{
+    for (auto const& s : signatures)
+        if (expects(property, s))
+            return true;
+    return false;
+}
+
 std::optional<Expectations> load_expectations(std::filesystem::path const& file, std::set<std::string> const& properties,
     std::string& error)
 {

@@ -21,6 +21,9 @@ struct Expectations {
     std::filesystem::path file;   // empty: none was found
     std::map<std::string, std::set<std::string>> known; // property -> signatures
     bool expects(std::string const& property, std::string const& signature) const;
+    // Any of a finding's signatures (its own and its variants'): the run may pick another variant
+    // of a root cause as its representative.
+    bool expects(std::string const& property, std::vector<std::string> const& signatures) const;
 };
 
 // Reads *file*; a missing file is no expectations. On a malformed line, nullopt and an error

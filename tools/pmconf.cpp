@@ -362,8 +362,8 @@ int run_command(RunOptions const& options, std::string const& command_line)
                 }
                 for (auto const& d : outcome.deviations)
                     std::cerr << "    "
-                              << (d.kind() == conformance::FindingKind::spec_question ? "spec question: "
-                                      : run.expectations.expects(property->name, d.signature) ? "expected: "
+                              << (d.kind() == conformance::FindingKind::spec_question ? "" // its title says so
+                                      : run.expectations.expects(property->name, d.signatures()) ? "expected: "
                                                                                               : "DEVIATION: ")
                               << d.title << " [" << conformance::size_text(d.scenario) << (d.shrunk ? "" : ", not shrunk")
                               << (d.same_as.empty() ? "" : ", reported under " + d.same_as) << "]\n";
@@ -381,7 +381,7 @@ int run_command(RunOptions const& options, std::string const& command_line)
                     ++ordinal;
                     auto entry = reproducers.write(out, planned.entry, run.iut_version, *property, d, ordinal, error, d.title);
                     if (entry) {
-                        entry->known = run.expectations.expects(property->name, d.signature);
+                        entry->known = run.expectations.expects(property->name, d.signatures());
                         rel = entry->file;
                         reproducer_index.push_back(std::move(*entry));
                     } else {

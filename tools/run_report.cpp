@@ -29,7 +29,7 @@ std::string shell_quote(std::string const& word)
 
 // A command that replays exactly this case, from the repository root, into a directory of its own
 // (never over the run's own reports).
-std::string reproduce_command(IutRun const& iut, PropertyRun const& run, Deviation const& d)
+std::string reproduce_command(IutRun const& iut, PropertyRun const& run, std::string const& reproduce)
 {
     std::string s = "build/bin/pmconf run ";
     if (!iut.fault.empty())
@@ -39,7 +39,23 @@ std::string reproduce_command(IutRun const& iut, PropertyRun const& run, Deviati
     else
         s += "--iut " + iut.iut;
     auto const out = (iut.out.empty() ? std::string("out") : iut.out) + "/reproduce";
-    return s + " --property " + run.property->name + " --reproduce " + d.reproduce + " --out " + shell_quote(out);
+    return s + " --property " + run.property->name + " --reproduce " + reproduce + " --out " + shell_quote(out);
+}
+
+std::string reproduce_command(IutRun const& iut, PropertyRun const& run, Deviation const& d)
+{
+    return reproduce_command(iut, run, d.reproduce);
+}
+
+// The finding a same_as duplicate repeats: the first of its root cause, in the property named.
+Deviation const* first_of_cause(IutRun const& iut, Deviation const& d)
+{
+    for (auto const& run : iut.properties)
+        if (run.property->name == d.same_as)
+            for (auto const& e : run.outcome.deviations)
+                if (e.same_as.empty() && e.root_cause == d.root_cause)
+                    return &e;
+    return &d;
 }
 
 std::string deviation_text(PropertyRun const& run, Deviation const& d, std::string const& reproducer, IutRun const& iut,
@@ -65,6 +81,14 @@ std::string deviation_text(PropertyRun const& run, Deviation const& d, std::stri
     out << conformance::to_display(d.scenario) << "\n\n";
     out << "The spec (reference model) gives:\n" << conformance::to_display(d.expected) << "\n\n";
     out << iut.iut << " gave:\n" << conformance::to_display(d.observed) << "\n\n";
+    if (!d.variants.empty()) {
+        out << "The same root cause (" << d.root_cause.substr(d.root_cause.find('|') + 1) << ") shows in " << d.variants.size()
+            << " more finding" << (d.variants.size() == 1 ? "" : "s") << " of this property, each with its own counterexample:\n";
+        for (auto const& v : d.variants)
+            out << "  - " << v.title << (v.shrunk ? "" : " (not shrunk)") << "\n    Signature: " << v.signature
+                << "\n    Reproduce: " << reproduce_command(iut, run, v.reproduce) << "\n";
+        out << "\n";
+    }
     out << "Seed: " << params.seed << "\n";
     out << "Reproduce: " << reproduce_command(iut, run, d) << "\n";
     if (!reproducer.empty())
@@ -106,7 +130,8 @@ std::vector<std::pair<std::string, std::string>> unexpected_passes(IutRun const&
         for (auto const& sig : it->second) {
             bool found = false;
             for (auto const& d : run.outcome.deviations)
-                found |= d.signature == sig;
+                for (auto const& shown : d.signatures())
+                    found |= shown == sig;
             if (!found)
                 out.emplace_back(run.property->name, sig);
         }
@@ -131,7 +156,7 @@ Tally tally(IutRun const& iut)
             if (d.kind() == conformance::FindingKind::spec_question)
                 ++t.spec_questions;
             else
-                ++(iut.expectations.expects(run.property->name, d.signature) ? t.expected_deviations : t.unexpected_deviations);
+                ++(iut.expectations.expects(run.property->name, d.signatures()) ? t.expected_deviations : t.unexpected_deviations);
         }
     }
     t.unexpected_passes = static_cast<int>(unexpected_passes(iut).size());
@@ -141,10 +166,9 @@ Tally tally(IutRun const& iut)
 void mark_repeated_findings(std::vector<PropertyRun> const& earlier, conformance::PropertyOutcome& latest)
 {
     for (auto& d : latest.deviations) {
-        auto const identity = d.identity();
         for (auto const& run : earlier) {
             auto const& list = run.outcome.deviations;
-            if (std::any_of(list.begin(), list.end(), [&](Deviation const& e) { return e.same_as.empty() && e.identity() == identity; })) {
+            if (std::any_of(list.begin(), list.end(), [&](Deviation const& e) { return e.same_as.empty() && e.root_cause == d.root_cause; })) {
                 d.same_as = run.property->name;
                 break;
             }
@@ -241,8 +265,8 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
         for (std::size_t i = 0; i < o.deviations.size(); ++i) {
             auto const& d = o.deviations[i];
             if (!d.same_as.empty()) {
-                suite.system_out += name + ": also shows \"" + d.title + "\" (the same difference on the same minimal case; reported under "
-                    + d.same_as + ")\n";
+                suite.system_out += name + ": also shows \"" + d.title + "\" (" + (d.identity() == first_of_cause(iut, d)->identity() ? "the same difference on the same minimal case" : "the same root cause")
+                    + "; reported under " + d.same_as + ")\n";
                 continue;
             }
             reports::TestCaseResult tc;
@@ -260,7 +284,7 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
                     questions += (questions.empty() ? "" : "; ") + conformance::spec_question_text(q);
                 tc.message = "spec question, not counted as a deviation (" + questions + ")";
                 suite.system_out += name + ": spec question: " + d.title + "\n";
-            } else if (iut.expectations.expects(name, d.signature)) {
+            } else if (iut.expectations.expects(name, d.signatures())) {
                 tc.outcome = reports::Outcome::skipped;
                 tc.message = "expected failure (known deviation in " + iut.expectations.file.string() + "): " + d.title;
             } else {
@@ -315,7 +339,7 @@ Cell cell_of(IutRun const& iut, PropertyRun const& run)
         if (d.kind() == conformance::FindingKind::spec_question)
             ++questions;
         else
-            ++(iut.expectations.expects(run.property->name, d.signature) ? expected : unexpected);
+            ++(iut.expectations.expects(run.property->name, d.signatures()) ? expected : unexpected);
     }
     int stale = 0;
     for (auto const& [p, s] : unexpected_passes(iut))
@@ -398,6 +422,22 @@ PropertyRun const* find_run(IutRun const& iut, std::string const& property)
     return nullptr;
 }
 
+// " (the same cause at 2 more steps: html:...:2.3, html:...:20)" for a root cause with variants.
+std::string variants_text(Deviation const& d)
+{
+    if (d.variants.empty())
+        return { };
+    std::set<std::string> steps;
+    for (auto const& v : d.variants) {
+        auto const at = v.signature.find('@');
+        steps.insert(at == std::string::npos ? std::string("no step") : v.signature.substr(at + 1, v.signature.find('?', at) - at - 1));
+    }
+    std::string list;
+    for (auto const& step : steps)
+        list += (list.empty() ? "" : ", ") + step;
+    return " (the same cause in " + std::to_string(d.variants.size()) + " more finding" + (d.variants.size() == 1 ? "" : "s") + ": " + list + ")";
+}
+
 struct Finding {
     std::string iut, property, also, signature, step, title, reproducer, verdict;
     std::vector<std::string> spec_questions {};
@@ -416,13 +456,13 @@ std::vector<Finding> findings(std::vector<IutRun> const& runs)
                 std::string also;
                 for (auto const& other : iut.properties)
                     for (auto const& e : other.outcome.deviations)
-                        if (e.same_as == run.property->name && e.identity() == d.identity())
+                        if (e.same_as == run.property->name && e.root_cause == d.root_cause)
                             also += (also.empty() ? "" : ", ") + other.property->name;
                 auto const verdict = d.kind() == conformance::FindingKind::spec_question ? "spec question"
-                    : iut.expectations.expects(run.property->name, d.signature)          ? "expected"
+                    : iut.expectations.expects(run.property->name, d.signatures())          ? "expected"
                                                                                           : "unexpected";
                 out.push_back({ iut.iut, run.property->name, also, d.signature, d.difference.step,
-                    d.title + (d.shrunk ? "" : " (not shrunk)"), i < run.reproducers.size() ? run.reproducers[i] : "", verdict,
+                    d.title + (d.shrunk ? "" : " (not shrunk)") + variants_text(d), i < run.reproducers.size() ? run.reproducers[i] : "", verdict,
                     d.difference.spec_questions });
             }
             if (run.outcome.status == PropertyOutcome::Status::error)

@@ -244,5 +244,43 @@ TEST(Deviation, IdentityIsHowTheDifferenceReadsNotItsNumbers)
     EXPECT_NE(a.identity(), b.identity());
 }
 
+TEST(Deviation, AWrongErrorClassIsOneRootCausePerAPIWhicheverStepThrowsIt)
+{
+    Scenario clone;
+    clone.mode = PassMode::structured_clone;
+    Difference at_21 { "error-name", "DataCloneError->TypeError", "DataCloneError", "TypeError", "html:structuredserializewithtransfer:2.1" };
+    Difference at_20 = at_21;
+    at_20.step = "html:structuredserializeinternal:20";
+    EXPECT_EQ(root_cause_of(at_21, clone), root_cause_of(at_20, clone));
+    // Another wrong class, another API, or a right class is another cause.
+    Difference range_error = at_21;
+    range_error.observed = "RangeError";
+    EXPECT_NE(root_cause_of(at_21, clone), root_cause_of(range_error, clone));
+    Scenario port = clone;
+    port.mode = PassMode::message_channel;
+    EXPECT_NE(root_cause_of(at_21, clone), root_cause_of(at_21, port));
+    // A getter's own value, a crash and a hang are not an error class: each is its own finding.
+    Difference getter = at_21;
+    getter.observed = "user value";
+    Difference other_getter = getter;
+    other_getter.step = "html:structuredserializeinternal:20";
+    EXPECT_NE(root_cause_of(getter, clone), root_cause_of(other_getter, clone));
+    Difference crash = at_20;
+    crash.observed = "(the IUT process was killed by signal 6 (SIGABRT))";
+    EXPECT_NE(root_cause_of(crash, clone), root_cause_of(at_20, clone));
+    // Operations: "threw X (operation n)" outcomes of one API group the same way.
+    Scenario ops;
+    ops.mode = PassMode::operations;
+    ops.operations.resize(3);
+    ops.operations[1].kind = model::web_messaging::Operation::Kind::port_post;
+    ops.operations[2].kind = model::web_messaging::Operation::Kind::port_post;
+    Difference first { "outcome", "", "threw DataCloneError (operation 1)", "threw TypeError (operation 1)", "html:structuredserializewithtransfer:5.2" };
+    Difference second { "outcome", "", "threw DataCloneError (operation 2)", "threw TypeError (operation 2)", "html:structuredserializeinternal:5" };
+    EXPECT_EQ(root_cause_of(first, ops), root_cause_of(second, ops));
+    Difference returned = second;
+    returned.observed = "returned (operation 2)";
+    EXPECT_NE(root_cause_of(first, ops), root_cause_of(returned, ops));
+}
+
 } // namespace
 } // namespace pmconf::conformance

@@ -52,6 +52,7 @@ spec::StepId question_step(SpecQuestion question)
     case SpecQuestion::doomed_port_kept: return S::message_port_post_message::s4;
     case SpecQuestion::partial_transfer: return S::structured_serialize_with_transfer::s5;
     case SpecQuestion::close_event_timing: return S::disentangle::s4;
+    case SpecQuestion::transferred_port_used: return S::message_port_post_message_options::s1;
     }
     return S::message_port_post_message::s7;
 }
@@ -284,6 +285,8 @@ struct Port {
     bool implicit = false;     // a worker's outside or inside port: no script holds it
     bool closed = false;       // close() was called (the model's note, for the questioned delivery)
     bool queue_moved = false;  // shipped and received: its queued tasks moved to the new port
+    bool transferred = false;  // this port object was transferred (its transfer steps ran): the script's is the old one
+    bool closed_in_task = false; // a close event fired at it in the task running now (the ops before the next turn)
     std::optional<EventTargetName> message_event_target; // absent: the port itself
 };
 
@@ -434,8 +437,14 @@ struct World::Impl final : PortHost {
         ports[other_port].entangled = no_port;
         // 4. A close event fires at the other port only.
         PM_STEP(DI::s4);
+        // MODEL: the other port may be the old object of a transferred port, still entangled by
+        // the text until the new port is received (its entangling is what disentangles it): a
+        // close event there rests on that question.
+        if (ports[other_port].transferred)
+            questioned_port(SpecQuestion::transferred_port_used, other_port);
         if (!fault_active(Fault::close_event_not_fired))
             fire({ port_target(ports[other_port].name), "close", 0, {}, {}, {} });
+        ports[other_port].closed_in_task = true;
     }
 
     // https://html.spec.whatwg.org/multipage/web-messaging.html#entangle
@@ -464,6 +473,12 @@ struct World::Impl final : PortHost {
         // 1. The port has been shipped.
         PM_STEP(TR::s1);
         ports[port].shipped = true;
+        ports[port].transferred = true;
+        // MODEL: a close event fired at this port in this task, synchronously as the text says,
+        // is seen before it leaves; implementations fire it from a later task, at whichever port
+        // holds the channel then (whatwg/html#12797). What the port shows next rests on that.
+        if (ports[port].closed_in_task)
+            questioned_port(SpecQuestion::close_event_timing, port);
         // 2. Its port message queue goes with the holder.
         PM_STEP(TR::s2);
         holder.queue = ports[port].queue;
@@ -1202,6 +1217,8 @@ struct World::Impl final : PortHost {
             return {};
         }
         case K::run_event_loops:
+            for (auto& p : ports)
+                p.closed_in_task = false;
             while (run_one_task()) { }
             return {};
         case K::service_worker_listens:
@@ -1328,10 +1345,16 @@ OperationOutcome World::run(Operation const& op)
     // (rarely any). A message it posts rests on them too, and so does anything that message
     // delivers.
     std::vector<SpecQuestion> questions;
+    bool const on_port = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start
+        || op.kind == Operation::Kind::port_set_onmessage || op.kind == Operation::Kind::port_add_listener
+        || op.kind == Operation::Kind::port_close;
+    auto const named = on_port ? m_impl->find_port(op.port) : no_port;
+    // MODEL: a port object already transferred stays entangled until the new port is received
+    // (nothing disentangles it before), so what the script does with the old object still acts on
+    // the channel; every engine neuters it. That port rests on the question from here on.
+    if (named != no_port && m_impl->ports[named].transferred)
+        m_questioned.add(SpecQuestion::transferred_port_used, op.port);
     if (!m_questioned.empty()) {
-        bool const on_port = op.kind == Operation::Kind::port_post || op.kind == Operation::Kind::port_start
-            || op.kind == Operation::Kind::port_set_onmessage || op.kind == Operation::Kind::port_add_listener
-            || op.kind == Operation::Kind::port_close;
         auto const add = [&](std::vector<SpecQuestion> const& more) {
             for (auto const q : more)
                 if (std::find(questions.begin(), questions.end(), q) == questions.end())
@@ -1347,6 +1370,10 @@ OperationOutcome World::run(Operation const& op)
         if (posts)
             for (auto const q : questions)
                 m_questioned.add(q, op.label);
+        // Closing a questioned port fires close at its partner: that event rests on it too.
+        if (op.kind == Operation::Kind::port_close && named != no_port && m_impl->ports[named].entangled != no_port)
+            for (auto const q : questions)
+                m_questioned.add(q, m_impl->ports[m_impl->ports[named].entangled].name);
     }
     auto outcome = m_impl->run(op);
     if (!outcome.threw && !outcome.skipped)

@@ -151,7 +151,9 @@ enum class SpecQuestion : std::uint8_t {
     doomed_port_kept,           // the target port shipped with a doomed message stays entangled with the source
     partial_transfer,           // a transfer list that fails at an entry leaves the entries before it transferred
     close_event_timing,         // disentangle fires close synchronously (whatwg/html#12797): the comparator's, for a
-                                // close event found in another place among a port's events
+                                // close event found in another place among a port's events; the model's, for a port
+                                // transferred in the task that fired close at it
+    transferred_port_used,      // a port object already transferred away still posts, closes, starts (it stays entangled)
 };
 // The catalogue step whose text is in question (its StepInfo has the question and the issue).
 spec::StepId question_step(SpecQuestion);

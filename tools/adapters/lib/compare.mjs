@@ -1001,6 +1001,7 @@ const cmpSpecQuestions = {
     'html:message-port-post-message-steps:4': ['', 'A doomed message ships the target port, which is never received: does that port stay entangled with the source and keep the tasks on its queue (the text: nothing disentangles it), or is the channel lost as the note says and engines do?'],
     'html:message-port-post-message-steps:7': ['https://github.com/whatwg/html/issues/5765', 'The delivery task does not check that the port is still entangled: is a message already queued at a port that is then closed delivered (the text) or dropped (engines)?'],
     'html:message-port-post-message-steps:7.1': ['', 'A port transferred away keeps its queue until the new port is received: may a task left on it run at the old port (the text allows it), or must it move with the port (engines)?'],
+    'html:dom-messageport-postmessage-options:1': ['', 'A port object already transferred stays entangled until the new port is received (nothing disentangles it before): does postMessage(), close() or start() on the old object still act on the channel (the text), or nothing (every engine neuters it)?'],
     'html:run-a-worker--oncomplete:5': ['', 'The outside port is entangled only here, after the script is fetched: is Worker.postMessage() before that dropped (no target port, post message steps 6) or queued for the worker (engines, web-platform-tests workers/Worker_basic.htm)?'],
 };
 
