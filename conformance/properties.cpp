@@ -427,9 +427,8 @@ private:
         }
     }
 
-    // One finding per identity: a representative that shrank to a finding already there adds its
-    // cases to it.
-    // One finding per root cause: a finding of a cause already there is one of its variants.
+    // One finding per root cause: a representative that shrank to a finding already there adds its
+    // cases to it; another finding of a cause already there is one of its variants.
     void add_finding(Deviation d)
     {
         d.title = finding_title(d.difference, d.scenario);

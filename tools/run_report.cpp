@@ -422,7 +422,7 @@ PropertyRun const* find_run(IutRun const& iut, std::string const& property)
     return nullptr;
 }
 
-// " (the same cause at 2 more steps: html:...:2.3, html:...:20)" for a root cause with variants.
+// " (the same cause in 2 more findings: html:...:2.3, html:...:20)" for a root cause with variants.
 std::string variants_text(Deviation const& d)
 {
     if (d.variants.empty())
