@@ -66,6 +66,8 @@ std::string error_of(std::string text)
 // "user value" is the protocol's name for a value the Scenario's own getter threw.
 std::string error_words(std::string const& name) { return name == "user value" ? "the value a getter threw" : name; }
 
+} // namespace
+
 std::string process_failure(std::string const& observed)
 {
     // "a thrown (the IUT process was killed by signal 6 (SIGABRT))" / "(the IUT hung: ...)"
@@ -76,8 +78,6 @@ std::string process_failure(std::string const& observed)
         return "crashes (the process " + e.substr(at + 17, e.size() - at - 18) + ")";
     return { };
 }
-
-} // namespace
 
 std::string call_name(Difference const& d, Scenario const& s)
 {

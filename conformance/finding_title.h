@@ -19,4 +19,8 @@ std::string call_name(Difference const&, Scenario const&);
 // "TypeError"; empty for a return, a skip, a crash or a hang.
 std::string thrown_name(std::string const& outcome);
 
+// A crash or a hang in an outcome, in words ("crashes (the process was killed by signal 6
+// (SIGABRT))", "hangs"); empty for anything else.
+std::string process_failure(std::string const& outcome);
+
 } // namespace pmconf::conformance

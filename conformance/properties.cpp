@@ -432,7 +432,7 @@ private:
     void add_finding(Deviation d)
     {
         d.title = finding_title(d.difference, d.scenario);
-        d.root_cause = root_cause_of(d.difference, d.scenario);
+        d.root_cause = root_cause_of(d.difference, d.scenario, &d.expected, &d.observed);
         auto const identity = d.identity();
         for (auto& e : m_outcome.deviations)
             if (e.root_cause == d.root_cause) {
@@ -897,24 +897,121 @@ std::vector<std::string> Deviation::signatures() const
     return all;
 }
 
-std::string root_cause_of(Difference const& d, Scenario const& s)
+namespace {
+
+// The part of an algorithm a step belongs to, as far as one fix in an implementation goes: the
+// checks StructuredSerializeInternal makes for values it cannot serialize (5, 20-23) are one
+// part, those for detached and out-of-bounds buffers, views and platform objects (13, 14, 19)
+// another; StructuredDeserialize's records of buffers and views (14-16), of errors (21) and of
+// maps and sets (24.1, 24.2) are one part each; any other step is its top-level step.
+std::string step_family(std::string const& step)
 {
-    if (d.kind() == FindingKind::deviation) {
-        std::string expected, observed;
-        if (d.field == "error-name") {
-            expected = d.expected;
-            observed = d.observed;
-        } else if (d.field == "outcome") {
-            expected = thrown_name(d.expected);
-            observed = thrown_name(d.observed);
-        }
-        // An error class, not a getter's own value, a crash or a hang.
-        auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value" && name.find("(the IUT") == std::string::npos; };
-        if (a_class(expected) && a_class(observed) && expected != observed)
-            return "wrong error class|" + call_name(d, s) + "|" + observed + " instead of " + expected;
-        return detail_of(d);
+    auto const colon = step.rfind(':');
+    if (colon == std::string::npos)
+        return step;
+    auto const anchor = step.substr(0, colon);
+    auto const number = step.substr(colon + 1);
+    auto const digits = number.substr(0, number.find_first_not_of("0123456789"));
+    if (digits.empty())
+        return step;
+    auto const top = std::stoi(digits);
+    if (anchor == "html:structuredserializeinternal") {
+        if (top == 5 || (top >= 20 && top <= 23))
+            return "values the spec cannot serialize (" + anchor + " 5, 20-23)";
+        if (top == 13 || top == 14 || top == 19)
+            return "detached or out-of-bounds buffers, views and platform objects (" + anchor + " 13, 14, 19)";
     }
-    return finding_key(d);
+    if (anchor == "html:structureddeserialize") {
+        if (top >= 14 && top <= 16)
+            return "buffers and views (" + anchor + " 14-16)";
+        if (top == 21)
+            return "errors (" + anchor + " 21)";
+        if (top == 24 && (number.starts_with("24.1") || number.starts_with("24.2")))
+            return "maps and sets (" + anchor + " 24.1, 24.2)";
+    }
+    return anchor + ":" + digits;
+}
+
+// Numbers left out: "#2 => #0" and "#1 => #0" read the same.
+std::string without_numbers(std::string const& s)
+{
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            while (i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9')
+                ++i;
+            out += '9';
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// The implementation called a getter where the spec calls none (or another one), before
+// anything that ended its calls: what differs after that follows from the call. Fewer calls are
+// not a cause (the implementation stopped early for another reason); nor are the calls an
+// implementation may make while it builds an Error's stack (a choice).
+bool calls_a_getter_first(Observation const& expected, Observation const& observed)
+{
+    auto const& want = expected.getter_calls;
+    auto const& got = observed.getter_calls;
+    std::size_t i = 0;
+    while (i < want.size() && i < got.size() && want[i] == got[i])
+        ++i;
+    if (i == got.size())
+        return false;
+    return std::find(expected.stack_getters.begin(), expected.stack_getters.end(), got[i]) == expected.stack_getters.end();
+}
+
+} // namespace
+
+std::string root_cause_of(Difference const& d, Scenario const& s, Observation const* expected, Observation const* observed)
+{
+    if (d.kind() == FindingKind::spec_question) {
+        std::string key = "spec question|rests on";
+        for (auto const& q : d.spec_questions)
+            key += " " + q;
+        return key;
+    }
+    auto const api = call_name(d, s);
+    if (d.field == "getter-calls" || (expected && observed && calls_a_getter_first(*expected, *observed)))
+        return "getter calls|" + api + " calls getters the spec does not call (or not in its order), and what follows from them";
+    std::string want, got;
+    if (d.field == "error-name") {
+        want = d.expected;
+        got = d.observed;
+    } else if (d.field == "outcome") {
+        want = thrown_name(d.expected);
+        got = thrown_name(d.observed);
+    }
+    for (auto const& text : { d.observed, d.expected })
+        if (auto const failure = process_failure(text); !failure.empty() && (d.field == "outcome" || d.field == "error-name"))
+            return "process failure|" + api + " " + without_numbers(failure);
+    auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value"; };
+    if (a_class(want) && a_class(got) && want != got)
+        return "wrong error class|" + api + " throws " + got + " instead of " + want;
+    if (d.field == "outcome" || d.field == "error-name") {
+        auto const returned = d.observed.starts_with("returned") || d.observed == "a returned value";
+        if (a_class(want) && returned)
+            return "accepts|" + api + " returns where the spec's checks of " + step_family(d.step) + " throw";
+        auto const spec_returns = d.expected.starts_with("returned") || d.expected == "a returned value";
+        if (a_class(got) && spec_returns)
+            return "throws|" + api + " throws " + got + " where the spec returns";
+    }
+    if (d.field == "result") {
+        auto const dot = d.where.rfind('.');
+        auto const attribute = dot == std::string::npos ? d.where : d.where.substr(dot + 1);
+        auto const family = step_family(d.step);
+        if (family.starts_with("errors"))
+            return "result|" + api + ": Error clones differ from the spec's " + family;
+        // A reference to another object where the spec gives the same one (or the reverse):
+        // sharing, whichever part of the graph holds it.
+        if (d.expected.find('#') != std::string::npos && without_numbers(d.expected) == without_numbers(d.observed))
+            return "result|" + api + ": the clone shares objects differently from the original";
+        return "result|" + api + ": the clone's " + attribute + " differs in " + family;
+    }
+    return "signature|" + api + ": " + d.signature();
 }
 
 std::string to_string(ReproduceKey const& key)

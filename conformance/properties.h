@@ -79,11 +79,17 @@ struct Deviation {
     std::vector<std::string> signatures() const; // its own, then its variants'
 };
 
-// The root cause a finding is filed under. A wrong error class (TypeError where the spec throws a
-// DataCloneError) is one cause per API and pair of names, whichever step throws it: the
-// implementation throws that class where the spec's steps throw the other, one report to its
-// maintainers however many checks show it. Any other finding is its own cause (its identity).
-std::string root_cause_of(Difference const&, Scenario const&);
+// The root cause a finding is filed under, "<kind>|<what is wrong, in words>": what one fix in the
+// implementation removes, as far as pmconf can see from outside. Per API: a wrong error class
+// (TypeError where the spec throws DataCloneError, whichever check throws it); getter calls the
+// spec does not make, and whatever follows from them in that case (needs the Observations); a
+// crash or a hang; a return where one part of an algorithm's checks throws (step_family in
+// properties.cpp: e.g. every check for values the spec cannot serialize); a throw where the spec
+// returns; a clone that differs in one attribute within one part of the deserialization steps
+// (every difference of an Error clone is one, and so is every difference in which objects are
+// shared). A spec question is known by the questions it rests on. Anything else is its own cause
+// (its signature).
+std::string root_cause_of(Difference const&, Scenario const&, Observation const* expected = nullptr, Observation const* observed = nullptr);
 
 struct PropertyOutcome {
     enum class Status { passed, failed, error, skipped } status = Status::passed;

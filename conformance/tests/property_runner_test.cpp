@@ -282,5 +282,57 @@ TEST(Deviation, AWrongErrorClassIsOneRootCausePerAPIWhicheverStepThrowsIt)
     EXPECT_NE(root_cause_of(first, ops), root_cause_of(returned, ops));
 }
 
+TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
+{
+    Scenario clone;
+    clone.mode = PassMode::structured_clone;
+    // Returns where any check for values the spec cannot serialize throws: one cause.
+    Difference symbol { "outcome", "returned", "a thrown DataCloneError", "a returned value", "html:structuredserializeinternal:5" };
+    Difference function = symbol;
+    function.step = "html:structuredserializeinternal:21";
+    EXPECT_EQ(root_cause_of(symbol, clone), root_cause_of(function, clone));
+    // ... but not where a detached buffer's check throws.
+    Difference detached = symbol;
+    detached.step = "html:structuredserializeinternal:13.2.1";
+    EXPECT_NE(root_cause_of(symbol, clone), root_cause_of(detached, clone));
+    // One attribute of buffers and views, whichever record: one cause; another attribute: another.
+    Difference offset_view { "result", "#0.byteOffset", "1", "0", "html:structureddeserialize:16.2" };
+    Difference offset_array = offset_view;
+    offset_array.step = "html:structureddeserialize:16.3";
+    EXPECT_EQ(root_cause_of(offset_view, clone), root_cause_of(offset_array, clone));
+    Difference length = offset_view;
+    length.where = "#0.length";
+    EXPECT_NE(root_cause_of(offset_view, clone), root_cause_of(length, clone));
+    // Sharing: a reference to another object, wherever it is held.
+    Difference in_map { "result", "#0.entry", "#1 => #0", "#2 => #0", "html:structureddeserialize:24.1.1.3" };
+    Difference in_object { "result", "#0.value", "\"c\": #1", "\"c\": #2", "html:structuredserializeinternal:26.4" };
+    EXPECT_EQ(root_cause_of(in_map, clone), root_cause_of(in_object, clone));
+    Difference minus_zero { "result", "#0.value", "\"a\": -0", "0", "html:structuredserializeinternal:26.4" };
+    EXPECT_NE(root_cause_of(minus_zero, clone), root_cause_of(in_object, clone));
+    // A getter the spec does not call, then a throw that follows from it: the getter is the cause.
+    Observation want, got;
+    want.getter_calls = { 1 };
+    got.getter_calls = { 2, 1 };
+    Difference thrown { "outcome", "threw user value", "a returned value", "a thrown user value", "" };
+    Difference calls { "getter-calls", "", "get#1", "get#2, get#1", "html:structuredserializeinternal:26.4.1.1" };
+    EXPECT_EQ(root_cause_of(thrown, clone, &want, &got), root_cause_of(calls, clone));
+    // Fewer calls (it stopped early) and a stack getter's call (a choice) are not.
+    want.getter_calls = { 2, 1 };
+    got.getter_calls = { 2 };
+    EXPECT_NE(root_cause_of(thrown, clone, &want, &got), root_cause_of(calls, clone));
+    want.getter_calls = { 1 };
+    got.getter_calls = { 2, 1 };
+    want.stack_getters = { 2 };
+    EXPECT_NE(root_cause_of(thrown, clone, &want, &got), root_cause_of(calls, clone));
+    // Spec questions: one cause per set of questions.
+    Difference q1 = calls;
+    q1.spec_questions = { "html:message-port-post-message-steps:4" };
+    Difference q2 = length;
+    q2.spec_questions = q1.spec_questions;
+    EXPECT_EQ(root_cause_of(q1, clone), root_cause_of(q2, clone));
+    q2.spec_questions.push_back("html:disentangle:4");
+    EXPECT_NE(root_cause_of(q1, clone), root_cause_of(q2, clone));
+}
+
 } // namespace
 } // namespace pmconf::conformance
