@@ -316,6 +316,11 @@ TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
     Difference thrown { "outcome", "threw user value", "a returned value", "a thrown user value", "" };
     Difference calls { "getter-calls", "", "get#1", "get#2, get#1", "html:structuredserializeinternal:26.4.1.1" };
     EXPECT_EQ(root_cause_of(thrown, clone, &want, &got), root_cause_of(calls, clone));
+    // A getter called more often and one not called are two fixes, even at one step.
+    Difference twice { "getter-calls", "", "get#1", "get#1, get#1", "html:structuredserializeinternal:26.4.1.1" };
+    Difference never { "getter-calls", "", "get#1", "none", "html:structuredserializeinternal:26.4.1.1" };
+    EXPECT_NE(root_cause_of(twice, clone), root_cause_of(never, clone));
+    EXPECT_NE(root_cause_of(twice, clone), root_cause_of(calls, clone));
     // Fewer calls (it stopped early) and a stack getter's call (a choice) are not.
     want.getter_calls = { 2, 1 };
     got.getter_calls = { 2 };
