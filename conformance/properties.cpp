@@ -966,6 +966,20 @@ bool calls_a_getter_first(Observation const& expected, Observation const& observ
 
 } // namespace
 
+std::string const serializer = "the serializer (structuredClone() and postMessage())";
+
+// Where the fix goes: every API clones through StructuredSerializeWithTransfer and
+// StructuredDeserializeWithTransfer, and an implementation has one serializer behind all of them,
+// so a difference in the clone, in the getters it calls or at a structured-data step is one cause
+// whichever API showed it; a difference at a messaging step (or at none) is the API's own.
+std::string fixed_in(Difference const& d, Scenario const& s)
+{
+    auto const algorithm = d.step.substr(0, d.step.rfind(':'));
+    if (d.field == "result" || d.field == "getter-calls" || algorithm.starts_with("html:structured"))
+        return serializer;
+    return call_name(d, s);
+}
+
 std::string root_cause_of(Difference const& d, Scenario const& s, Observation const* expected, Observation const* observed)
 {
     if (d.kind() == FindingKind::spec_question) {
@@ -974,7 +988,7 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
             key += " " + q;
         return key;
     }
-    auto const api = call_name(d, s);
+    auto const api = fixed_in(d, s);
     // Getters called more often, not at all, in another order, or ones the spec does not call are
     // four fixes; a getter called first where the spec calls none, whatever differs first, is the
     // last of them (what differs follows from the call).
@@ -983,7 +997,7 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         return "getter calls|" + api + ": " + title.substr(0, title.find(" ("));
     }
     if (expected && observed && calls_a_getter_first(*expected, *observed))
-        return "getter calls|" + api + ": a getter called that the spec does not call";
+        return "getter calls|" + serializer + ": a getter called that the spec does not call";
     std::string want, got;
     if (d.field == "error-name") {
         want = d.expected;
@@ -994,7 +1008,7 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
     }
     for (auto const& text : { d.observed, d.expected })
         if (auto const failure = process_failure(text); !failure.empty() && (d.field == "outcome" || d.field == "error-name"))
-            return "process failure|" + api + " " + without_numbers(failure);
+            return "process failure|" + call_name(d, s) + " " + without_numbers(failure);
     auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value"; };
     if (a_class(want) && a_class(got) && want != got)
         return "wrong error class|" + api + " throws " + got + " instead of " + want;

@@ -244,7 +244,7 @@ TEST(Deviation, IdentityIsHowTheDifferenceReadsNotItsNumbers)
     EXPECT_NE(a.identity(), b.identity());
 }
 
-TEST(Deviation, AWrongErrorClassIsOneRootCausePerAPIWhicheverStepThrowsIt)
+TEST(Deviation, AWrongErrorClassIsOneRootCauseWhicheverStepOfAPartThrowsIt)
 {
     Scenario clone;
     clone.mode = PassMode::structured_clone;
@@ -252,13 +252,27 @@ TEST(Deviation, AWrongErrorClassIsOneRootCausePerAPIWhicheverStepThrowsIt)
     Difference at_20 = at_21;
     at_20.step = "html:structuredserializeinternal:20";
     EXPECT_EQ(root_cause_of(at_21, clone), root_cause_of(at_20, clone));
-    // Another wrong class, another API, or a right class is another cause.
+    // Another wrong class, or a right class, is another cause.
     Difference range_error = at_21;
     range_error.observed = "RangeError";
     EXPECT_NE(root_cause_of(at_21, clone), root_cause_of(range_error, clone));
+    // At a structured-data step, every API that clones shows the one serializer's cause; at a
+    // messaging step, each API has its own.
     Scenario port = clone;
     port.mode = PassMode::message_channel;
-    EXPECT_NE(root_cause_of(at_21, clone), root_cause_of(at_21, port));
+    EXPECT_EQ(root_cause_of(at_21, clone), root_cause_of(at_21, port));
+    Difference own_port = at_21;
+    own_port.step = "html:message-port-post-message-steps:2";
+    Scenario two_ops;
+    two_ops.mode = PassMode::operations;
+    two_ops.operations.resize(2);
+    Difference own_port_op { "outcome", "", "threw DataCloneError (operation 1)", "threw TypeError (operation 1)", "html:message-port-post-message-steps:2" };
+    Difference own_broadcast_op = own_port_op;
+    two_ops.operations[1].kind = model::web_messaging::Operation::Kind::broadcast_post;
+    auto const broadcast_cause = root_cause_of(own_broadcast_op, two_ops);
+    two_ops.operations[1].kind = model::web_messaging::Operation::Kind::port_post;
+    EXPECT_NE(root_cause_of(own_port_op, two_ops), broadcast_cause);
+    EXPECT_NE(root_cause_of(own_port, port), root_cause_of(at_21, port));
     // A getter's own value, a crash and a hang are not an error class: each is its own finding.
     Difference getter = at_21;
     getter.observed = "user value";
