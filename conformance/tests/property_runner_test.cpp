@@ -343,7 +343,8 @@ TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
     got.getter_calls = { 2, 1 };
     want.stack_getters = { 2 };
     EXPECT_NE(root_cause_of(thrown, clone, &want, &got), root_cause_of(calls, clone));
-    // Spec questions: one cause per set of questions.
+    // Spec questions: one cause per question, the first of a finding's questions in catalogue
+    // order (StructuredSerializeWithTransfer's before the port steps').
     Difference q1 = calls;
     q1.spec_questions = { "html:message-port-post-message-steps:4" };
     Difference q2 = length;
@@ -351,6 +352,11 @@ TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
     EXPECT_EQ(root_cause_of(q1, clone), root_cause_of(q2, clone));
     q2.spec_questions.push_back("html:disentangle:4");
     EXPECT_NE(root_cause_of(q1, clone), root_cause_of(q2, clone));
+    Difference q3 = minus_zero;
+    q3.spec_questions = { "html:disentangle:4" };
+    EXPECT_EQ(root_cause_of(q2, clone), root_cause_of(q3, clone));
+    q2.spec_questions.push_back("html:structuredserializewithtransfer:5");
+    EXPECT_NE(root_cause_of(q2, clone), root_cause_of(q3, clone));
 }
 
 } // namespace
