@@ -434,6 +434,15 @@ private:
     {
         d.title = finding_title(d.difference, d.scenario);
         d.root_cause = root_cause_of(d.difference, d.scenario, &d.expected, &d.observed);
+        // A spec question resting on a question a finding is filed under already joins it.
+        if (d.kind() == FindingKind::spec_question)
+            for (auto const& e : m_outcome.deviations) {
+                auto const q = filed_question(e.root_cause);
+                if (!q.empty() && std::find(d.difference.spec_questions.begin(), d.difference.spec_questions.end(), q) != d.difference.spec_questions.end()) {
+                    d.root_cause = e.root_cause;
+                    break;
+                }
+            }
         auto const identity = d.identity();
         for (auto& e : m_outcome.deviations)
             if (e.root_cause == d.root_cause) {
@@ -981,10 +990,67 @@ std::string fixed_in(Difference const& d, Scenario const& s)
     return call_name(d, s);
 }
 
+// An Array whose own keys are not 0..length-1, all enumerable: holes, a non-enumerable index, or
+// a key that is not an index. Serialization copies an Array's own enumerable string keys like any
+// object's (StructuredSerializeInternal 26.4); an implementation that walks 0..length-1 instead
+// differs on exactly these, in the clone, in the getters it calls and in what they throw.
+bool is_irregular_array(Node const& n)
+{
+    if (n.kind != NodeKind::array)
+        return false;
+    std::uint32_t indices = 0;
+    for (auto const& p : n.properties) {
+        if (p.symbol)
+            continue;
+        bool const index = !p.key.empty() && p.key.size() <= 10 && std::all_of(p.key.begin(), p.key.end(), [](char16_t c) { return c >= u'0' && c <= u'9'; })
+            && (p.key == u"0" || p.key[0] != u'0');
+        if (!index || !p.enumerable)
+            return true;
+        ++indices;
+    }
+    return indices != n.array_length;
+}
+
+// The one kind of platform object in a value passed by a clone (not a port, which every
+// messaging case has): a fix in its serialization or transfer steps is one cause.
+std::optional<NodeKind> only_platform_kind(Scenario const& s)
+{
+    std::optional<NodeKind> kind;
+    for (auto const& n : s.graph.nodes)
+        if (n.kind == NodeKind::image_bitmap || n.kind == NodeKind::dom_exception || n.kind == NodeKind::platform_object) {
+            if (kind && *kind != n.kind)
+                return std::nullopt;
+            kind = n.kind;
+        }
+    return kind;
+}
+
+// A buffer in the transfer list that no check of step 5 lets through: detached before the call
+// (5.1), or with a detach key (5.4.3's DetachArrayBuffer throws).
+std::string unfit_listed_buffer(Scenario const& s)
+{
+    bool detached = false, keyed = false;
+    for (auto const& t : s.transfer)
+        if (auto const* ref = std::get_if<NodeRef>(&t); ref && ref->node < s.graph.nodes.size()) {
+            auto const& n = s.graph.nodes[ref->node];
+            if (n.kind != NodeKind::array_buffer)
+                continue;
+            detached = detached || n.detached;
+            keyed = keyed || n.detach_key;
+        }
+    if (detached)
+        return "a detached ArrayBuffer";
+    if (keyed)
+        return "an ArrayBuffer with a detach key (e.g. a WebAssembly.Memory's)";
+    return { };
+}
+
 std::string root_cause_of(Difference const& d, Scenario const& s, Observation const* expected, Observation const* observed)
 {
     // A spec question is filed under the first of its questions in catalogue order (a long
-    // sequence rests on several, in ever new combinations; its text names them all).
+    // sequence rests on several, in ever new combinations; its text names them all); in a
+    // property, one that rests on a question a finding is filed under already joins that finding
+    // (add_finding).
     if (d.kind() == FindingKind::spec_question) {
         auto const order = [](std::string const& id) {
             auto const step = spec::find_step(id);
@@ -995,6 +1061,27 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         return "spec question|rests on " + *first;
     }
     auto const api = fixed_in(d, s);
+    bool const a_clone = s.mode != PassMode::operations;
+    auto const returned_text = [](std::string const& text) { return text.starts_with("returned") || text == "a returned value"; };
+    bool const outcome = d.field == "outcome" || d.field == "error-name";
+    for (auto const& text : { d.observed, d.expected })
+        if (auto const failure = process_failure(text); !failure.empty() && outcome)
+            return "process failure|" + call_name(d, s) + " " + without_numbers(failure);
+    // What the minimal counterexample is made of, where that is what one fix is about: an Array
+    // with irregular keys; a buffer in the transfer list no check lets through (a call that
+    // returns); the one kind of platform object in the value.
+    if (a_clone && std::any_of(s.graph.nodes.begin(), s.graph.nodes.end(), is_irregular_array))
+        return "arrays|" + serializer + ": copies an Array otherwise than by its own enumerable string keys (holes, non-enumerable indices, other keys)";
+    if (a_clone && outcome && returned_text(d.observed) && !returned_text(d.expected))
+        if (auto const buffer = unfit_listed_buffer(s); !buffer.empty())
+            return "accepts|" + serializer + ": accepts " + buffer + " in the transfer list";
+    if (a_clone && (outcome || d.field == "result"))
+        if (auto const kind = only_platform_kind(s))
+            return "platform object|" + serializer + ": serializes or transfers " + node_kind_name(*kind) + " otherwise than its steps";
+    // The transfer list's own checks (StructuredSerializeWithTransfer 2), and leaving every entry
+    // as it was when the call throws before step 5: one loop.
+    if ((outcome && d.step.starts_with("html:structuredserializewithtransfer:2")) || d.where == "detached-although-thrown")
+        return "transfer list|" + api + ": checks the transfer list otherwise than StructuredSerializeWithTransfer 2 (and leaves it as it was when the call throws)";
     // Getters called more often, not at all, in another order, or ones the spec does not call are
     // four fixes; a getter called first where the spec calls none, whatever differs first, is the
     // last of them (what differs follows from the call).
@@ -1012,9 +1099,6 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         want = thrown_name(d.expected);
         got = thrown_name(d.observed);
     }
-    for (auto const& text : { d.observed, d.expected })
-        if (auto const failure = process_failure(text); !failure.empty() && (d.field == "outcome" || d.field == "error-name"))
-            return "process failure|" + call_name(d, s) + " " + without_numbers(failure);
     auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value"; };
     if (a_class(want) && a_class(got) && want != got)
         return "wrong error class|" + api + " throws " + got + " instead of " + want;
@@ -1032,6 +1116,8 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         auto const family = step_family(d.step);
         if (family.starts_with("errors"))
             return "result|" + api + ": Error clones differ from the spec's " + family;
+        if (family.starts_with("buffers and views"))
+            return "result|" + api + ": buffers and views clone otherwise than their records say, in " + family;
         // A reference to another object where the spec gives the same one (or the reverse):
         // sharing, whichever part of the graph holds it.
         if (d.expected.find('#') != std::string::npos && without_numbers(d.expected) == without_numbers(d.observed))
@@ -1039,6 +1125,12 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         return "result|" + api + ": the clone's " + attribute + " differs in " + family;
     }
     return "signature|" + api + ": " + d.signature();
+}
+
+std::string filed_question(std::string const& root_cause)
+{
+    std::string const prefix = "spec question|rests on ";
+    return root_cause.starts_with(prefix) ? root_cause.substr(prefix.size()) : std::string();
 }
 
 std::string to_string(ReproduceKey const& key)

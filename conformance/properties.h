@@ -91,6 +91,10 @@ struct Deviation {
 // (its signature).
 std::string root_cause_of(Difference const&, Scenario const&, Observation const* expected = nullptr, Observation const* observed = nullptr);
 
+// The question a spec question's root cause is filed under ("html:disentangle:4"); empty for
+// any other root cause.
+std::string filed_question(std::string const& root_cause);
+
 struct PropertyOutcome {
     enum class Status { passed, failed, error, skipped } status = Status::passed;
     int cases = 0;                 // cases run on the implementation (not counting shrinking)

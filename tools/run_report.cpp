@@ -279,9 +279,12 @@ std::vector<reports::TestSuiteResult> junit_suites(IutRun const& iut, conformanc
             tc.text = text;
             if (d.kind() == conformance::FindingKind::spec_question) {
                 tc.outcome = reports::Outcome::skipped;
-                std::string questions;
+                // The question it is filed under first, then the others it rests on.
+                auto const filed = conformance::filed_question(d.root_cause);
+                std::string questions = filed.empty() ? std::string() : conformance::spec_question_text(filed);
                 for (auto const& q : d.difference.spec_questions)
-                    questions += (questions.empty() ? "" : "; ") + conformance::spec_question_text(q);
+                    if (q != filed)
+                        questions += (questions.empty() ? "" : "; ") + conformance::spec_question_text(q);
                 tc.message = "spec question, not counted as a deviation (" + questions + ")";
                 suite.system_out += name + ": spec question: " + d.title + "\n";
             } else if (iut.expectations.expects(name, d.signatures())) {

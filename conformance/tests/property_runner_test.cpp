@@ -248,7 +248,7 @@ TEST(Deviation, AWrongErrorClassIsOneRootCauseWhicheverStepOfAPartThrowsIt)
 {
     Scenario clone;
     clone.mode = PassMode::structured_clone;
-    Difference at_21 { "error-name", "DataCloneError->TypeError", "DataCloneError", "TypeError", "html:structuredserializewithtransfer:2.1" };
+    Difference at_21 { "error-name", "DataCloneError->TypeError", "DataCloneError", "TypeError", "html:structuredserializeinternal:21" };
     Difference at_20 = at_21;
     at_20.step = "html:structuredserializeinternal:20";
     EXPECT_EQ(root_cause_of(at_21, clone), root_cause_of(at_20, clone));
@@ -256,6 +256,16 @@ TEST(Deviation, AWrongErrorClassIsOneRootCauseWhicheverStepOfAPartThrowsIt)
     Difference range_error = at_21;
     range_error.observed = "RangeError";
     EXPECT_NE(root_cause_of(at_21, clone), root_cause_of(range_error, clone));
+    // The transfer list's checks are one loop: any class they throw wrongly, or a return, is one
+    // cause, apart from the same class thrown elsewhere.
+    Difference listed { "error-name", "DataCloneError->TypeError", "DataCloneError", "TypeError", "html:structuredserializewithtransfer:2.1" };
+    Difference listed_twice = listed;
+    listed_twice.step = "html:structuredserializewithtransfer:2.3";
+    listed_twice.observed = "RangeError";
+    Difference accepted { "outcome", "", "a thrown DataCloneError", "a returned value", "html:structuredserializewithtransfer:2.3" };
+    EXPECT_EQ(root_cause_of(listed, clone), root_cause_of(listed_twice, clone));
+    EXPECT_EQ(root_cause_of(listed, clone), root_cause_of(accepted, clone));
+    EXPECT_NE(root_cause_of(listed, clone), root_cause_of(at_21, clone));
     // At a structured-data step, every API that clones shows the one serializer's cause; at a
     // messaging step, each API has its own.
     Scenario port = clone;
@@ -309,14 +319,16 @@ TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
     Difference detached = symbol;
     detached.step = "html:structuredserializeinternal:13.2.1";
     EXPECT_NE(root_cause_of(symbol, clone), root_cause_of(detached, clone));
-    // One attribute of buffers and views, whichever record: one cause; another attribute: another.
+    // Buffers and views, whichever record and attribute: one cause; maps and sets: another.
     Difference offset_view { "result", "#0.byteOffset", "1", "0", "html:structureddeserialize:16.2" };
     Difference offset_array = offset_view;
     offset_array.step = "html:structureddeserialize:16.3";
     EXPECT_EQ(root_cause_of(offset_view, clone), root_cause_of(offset_array, clone));
     Difference length = offset_view;
     length.where = "#0.length";
-    EXPECT_NE(root_cause_of(offset_view, clone), root_cause_of(length, clone));
+    EXPECT_EQ(root_cause_of(offset_view, clone), root_cause_of(length, clone));
+    Difference map_size { "result", "#0.size", "3", "2", "html:structureddeserialize:24.1.1.3" };
+    EXPECT_NE(root_cause_of(offset_view, clone), root_cause_of(map_size, clone));
     // Sharing: a reference to another object, wherever it is held.
     Difference in_map { "result", "#0.entry", "#1 => #0", "#2 => #0", "html:structureddeserialize:24.1.1.3" };
     Difference in_object { "result", "#0.value", "\"c\": #1", "\"c\": #2", "html:structuredserializeinternal:26.4" };
@@ -357,6 +369,80 @@ TEST(Deviation, RootCausesGroupWhatOneFixRemoves)
     EXPECT_EQ(root_cause_of(q2, clone), root_cause_of(q3, clone));
     q2.spec_questions.push_back("html:structuredserializewithtransfer:5");
     EXPECT_NE(root_cause_of(q2, clone), root_cause_of(q3, clone));
+    EXPECT_EQ(filed_question(root_cause_of(q3, clone)), "html:disentangle:4");
+    EXPECT_EQ(filed_question(root_cause_of(q2, clone)), "html:structuredserializewithtransfer:5");
+    EXPECT_EQ(filed_question(root_cause_of(minus_zero, clone)), "");
+}
+
+TEST(Deviation, RootCausesByWhatTheCounterexampleIsMadeOf)
+{
+    Difference props { "result", "#0.properties", "property \"1\"", "property \"0\"", "html:structuredserializeinternal:26.4" };
+    Difference thrown { "outcome", "", "a returned value", "a thrown DataCloneError", "" };
+    Difference calls { "getter-calls", "", "get#1", "get#2, get#1", "html:structuredserializeinternal:26.4.1.1" };
+    // An Array with a non-enumerable index: whatever differs, one cause.
+    Scenario array;
+    array.mode = PassMode::structured_clone;
+    Node a;
+    a.kind = NodeKind::array;
+    a.array_length = 2;
+    a.properties = { Property { u"0", std::nullopt, 1.0, std::nullopt, false }, Property { u"1", std::nullopt, 2.0, std::nullopt, true } };
+    array.graph.nodes = { a };
+    array.graph.root = NodeRef { 0 };
+    EXPECT_TRUE(root_cause_of(props, array).starts_with("arrays|"));
+    EXPECT_EQ(root_cause_of(props, array), root_cause_of(thrown, array));
+    EXPECT_EQ(root_cause_of(props, array), root_cause_of(calls, array));
+    // ... and so do holes and a key that is not an index; a dense, enumerable Array is no cause.
+    array.graph.nodes[0].properties[0].enumerable = true;
+    EXPECT_FALSE(root_cause_of(props, array).starts_with("arrays|"));
+    array.graph.nodes[0].array_length = 3;
+    EXPECT_TRUE(root_cause_of(props, array).starts_with("arrays|"));
+    array.graph.nodes[0].array_length = 2;
+    array.graph.nodes[0].properties.push_back(Property { u"x", std::nullopt, 3.0, std::nullopt, true });
+    EXPECT_TRUE(root_cause_of(props, array).starts_with("arrays|"));
+    array.graph.nodes[0].properties.back().key = u"01";
+    EXPECT_TRUE(root_cause_of(props, array).starts_with("arrays|"));
+
+    // A call that returns with a detached buffer in the transfer list: that buffer is the cause,
+    // whichever step the spec throws at (a view on it fails 14.1 before 5.1 is reached).
+    Scenario listed;
+    listed.mode = PassMode::structured_clone;
+    Node buffer;
+    buffer.kind = NodeKind::array_buffer;
+    buffer.detached = true;
+    Node view;
+    view.kind = NodeKind::data_view;
+    view.buffer = 0;
+    listed.graph.nodes = { buffer, view };
+    listed.graph.root = NodeRef { 1 };
+    listed.transfer = { NodeRef { 0 } };
+    Difference at_5 { "outcome", "", "a thrown DataCloneError", "a returned value", "html:structuredserializewithtransfer:5.1" };
+    Difference at_14 = at_5;
+    at_14.step = "html:structuredserializeinternal:14.1";
+    EXPECT_EQ(root_cause_of(at_5, listed), root_cause_of(at_14, listed));
+    // A detach key is another check; a throw of the wrong class is not a return.
+    Scenario keyed = listed;
+    keyed.graph.nodes[0].detached = false;
+    keyed.graph.nodes[0].detach_key = true;
+    EXPECT_NE(root_cause_of(at_5, listed), root_cause_of(at_5, keyed));
+    Difference wrong_class { "error-name", "DataCloneError->Error", "DataCloneError", "Error", "html:structuredserializeinternal:14.1" };
+    EXPECT_NE(root_cause_of(wrong_class, listed), root_cause_of(at_14, listed));
+
+    // One kind of platform object in the value: its serialization and transfer are one cause.
+    Scenario bitmap;
+    bitmap.mode = PassMode::structured_clone;
+    Node b;
+    b.kind = NodeKind::image_bitmap;
+    bitmap.graph.nodes = { b };
+    bitmap.graph.root = NodeRef { 0 };
+    Difference kind { "result", "#0.kind", "ImageBitmap", "Object", "html:structureddeserialize:24.4.1" };
+    Difference refused { "outcome", "", "a returned value", "a thrown DataCloneError", "" };
+    EXPECT_EQ(root_cause_of(kind, bitmap), root_cause_of(refused, bitmap));
+    Scenario exception = bitmap;
+    exception.graph.nodes[0].kind = NodeKind::dom_exception;
+    EXPECT_NE(root_cause_of(kind, bitmap), root_cause_of(kind, exception));
+    // Two kinds together: neither is the cause.
+    bitmap.graph.nodes.push_back(exception.graph.nodes[0]);
+    EXPECT_FALSE(root_cause_of(kind, bitmap).starts_with("platform object|"));
 }
 
 } // namespace

@@ -36,7 +36,7 @@ IutRun one_cause_in_two_properties()
     a.outcome.deviations.push_back(first);
     PropertyRun b { property("transfer-lists"), { }, { } };
     b.outcome.status = conformance::PropertyOutcome::Status::failed;
-    b.outcome.deviations.push_back(wrong_class_at("html:structuredserializeinternal:20", "pmconf1:1:9:3:"));
+    b.outcome.deviations.push_back(wrong_class_at("html:structuredserializewithtransfer:2.2", "pmconf1:1:9:3:"));
     run.properties.push_back(a);
     mark_repeated_findings(run.properties, b.outcome);
     run.properties.push_back(b);
