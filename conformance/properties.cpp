@@ -428,12 +428,32 @@ private:
         }
     }
 
+    // Whether the implementation ever detached a transfer-list entry where the spec detaches one.
+    void note_detaches(Case const& c, Observation const& observed)
+    {
+        auto const detached = [](Observation const& o, NodeIndex node) {
+            return std::any_of(o.transferables.begin(), o.transferables.end(), [&](TransferableState const& t) { return t.node == node && t.detached; });
+        };
+        for (auto const& t : c.reference.transferables) {
+            if (!t.detached || t.node >= c.scenario.graph.nodes.size() || c.scenario.graph.nodes[t.node].detached)
+                continue;
+            ++m_spec_detaches;
+            if (detached(observed, t.node))
+                ++m_iut_detaches;
+        }
+    }
+
     // One finding per root cause: a representative that shrank to a finding already there adds its
     // cases to it; another finding of a cause already there is one of its variants.
     void add_finding(Deviation d)
     {
         d.title = finding_title(d.difference, d.scenario);
         d.root_cause = root_cause_of(d.difference, d.scenario, &d.expected, &d.observed);
+        // An implementation that never detached an entry the spec detaches ignores the transfer
+        // list: whatever else its transfer-list findings show follows from that.
+        if (m_spec_detaches > 0 && m_iut_detaches == 0 && d.kind() == FindingKind::deviation && d.scenario.mode != PassMode::operations
+            && (d.difference.field == "transferables" || d.difference.step.starts_with("html:structuredserializewithtransfer") || d.root_cause.find("transfer list") != std::string::npos))
+            d.root_cause = "transfer list|" + call_name(d.difference, d.scenario) + ": ignores the transfer list (it never detached an entry the spec detaches)";
         // A spec question resting on a question a finding is filed under already joins it.
         if (d.kind() == FindingKind::spec_question)
             for (auto const& e : m_outcome.deviations) {
@@ -644,6 +664,7 @@ private:
     {
         ++m_outcome.cases;
         m_outcome.nodes += c.scenario.graph.nodes.size();
+        note_detaches(c, observed);
         Choices choices;
         auto difference = compare_observations(c.reference, observed, &choices);
         for (auto const& choice : choices)
@@ -877,6 +898,8 @@ private:
     std::optional<rc::Gen<generators::ScenarioRecipe>> m_gen;
     std::chrono::steady_clock::time_point m_started;
     PropertyOutcome m_outcome;
+    int m_spec_detaches = 0; // transfer-list entries the spec detached, over the cases judged
+    int m_iut_detaches = 0;  // ... and of them, those the implementation detached
     std::vector<Found> m_found;
     std::vector<Found> m_unshrunk;
     std::optional<std::vector<std::size_t>> m_replay_path;
@@ -990,6 +1013,11 @@ std::string fixed_in(Difference const& d, Scenario const& s)
     return call_name(d, s);
 }
 
+std::string accepts_at(std::string const& subject, std::string const& step)
+{
+    return "accepts|" + subject + " returns where the spec's checks of " + step_family(step) + " throw";
+}
+
 // An Array whose own keys are not 0..length-1, all enumerable: holes, a non-enumerable index, or
 // a key that is not an index. Serialization copies an Array's own enumerable string keys like any
 // object's (StructuredSerializeInternal 26.4); an implementation that walks 0..length-1 instead
@@ -1011,13 +1039,13 @@ bool is_irregular_array(Node const& n)
     return indices != n.array_length;
 }
 
-// The one kind of platform object in a value passed by a clone (not a port, which every
-// messaging case has): a fix in its serialization or transfer steps is one cause.
+// The one kind of serializable platform object in a value passed by a clone (not a port, which
+// every messaging case has): a fix in its serialization or transfer steps is one cause.
 std::optional<NodeKind> only_platform_kind(Scenario const& s)
 {
     std::optional<NodeKind> kind;
     for (auto const& n : s.graph.nodes)
-        if (n.kind == NodeKind::image_bitmap || n.kind == NodeKind::dom_exception || n.kind == NodeKind::platform_object) {
+        if (n.kind == NodeKind::image_bitmap || n.kind == NodeKind::dom_exception) {
             if (kind && *kind != n.kind)
                 return std::nullopt;
             kind = n.kind;
@@ -1064,17 +1092,22 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
     bool const a_clone = s.mode != PassMode::operations;
     auto const returned_text = [](std::string const& text) { return text.starts_with("returned") || text == "a returned value"; };
     bool const outcome = d.field == "outcome" || d.field == "error-name";
+    // What the minimal counterexample is made of, where that is what one fix is about: an Array
+    // with irregular keys (a crash or a hang too); a buffer in the transfer list no check lets
+    // through (a call that returns: a detached one is step 5.1's check, whichever step the spec
+    // throws at first); the one kind of serializable platform object in the value.
+    if (a_clone && std::any_of(s.graph.nodes.begin(), s.graph.nodes.end(), is_irregular_array))
+        return "arrays|" + serializer + ": copies an Array otherwise than by its own enumerable string keys (holes, non-enumerable indices, other keys)";
     for (auto const& text : { d.observed, d.expected })
         if (auto const failure = process_failure(text); !failure.empty() && outcome)
             return "process failure|" + call_name(d, s) + " " + without_numbers(failure);
-    // What the minimal counterexample is made of, where that is what one fix is about: an Array
-    // with irregular keys; a buffer in the transfer list no check lets through (a call that
-    // returns); the one kind of platform object in the value.
-    if (a_clone && std::any_of(s.graph.nodes.begin(), s.graph.nodes.end(), is_irregular_array))
-        return "arrays|" + serializer + ": copies an Array otherwise than by its own enumerable string keys (holes, non-enumerable indices, other keys)";
-    if (a_clone && outcome && returned_text(d.observed) && !returned_text(d.expected))
-        if (auto const buffer = unfit_listed_buffer(s); !buffer.empty())
+    if (a_clone && outcome && returned_text(d.observed) && !returned_text(d.expected)) {
+        auto const buffer = unfit_listed_buffer(s);
+        if (buffer == "a detached ArrayBuffer")
+            return accepts_at(serializer, "html:structuredserializewithtransfer:5.1");
+        if (!buffer.empty())
             return "accepts|" + serializer + ": accepts " + buffer + " in the transfer list";
+    }
     if (a_clone && (outcome || d.field == "result"))
         if (auto const kind = only_platform_kind(s))
             return "platform object|" + serializer + ": serializes or transfers " + node_kind_name(*kind) + " otherwise than its steps";
@@ -1100,12 +1133,16 @@ std::string root_cause_of(Difference const& d, Scenario const& s, Observation co
         got = thrown_name(d.observed);
     }
     auto const a_class = [](std::string const& name) { return !name.empty() && name != "user value"; };
+    // The checks for detached and out-of-bounds buffers and views: a return or a wrong class, one
+    // missing check.
+    if (outcome && a_class(want) && (returned_text(d.observed) || (a_class(got) && want != got)) && step_family(d.step).starts_with("detached or out-of-bounds"))
+        return "checks|" + api + ": lets through, or throws another class for, what the spec's checks of " + step_family(d.step) + " reject";
     if (a_class(want) && a_class(got) && want != got)
         return "wrong error class|" + api + " throws " + got + " instead of " + want;
     if (d.field == "outcome" || d.field == "error-name") {
         auto const returned = d.observed.starts_with("returned") || d.observed == "a returned value";
         if (a_class(want) && returned)
-            return "accepts|" + api + " returns where the spec's checks of " + step_family(d.step) + " throw";
+            return accepts_at(api, d.step);
         auto const spec_returns = d.expected.starts_with("returned") || d.expected == "a returned value";
         if (a_class(got) && spec_returns)
             return "throws|" + api + " throws " + got + " where the spec returns";

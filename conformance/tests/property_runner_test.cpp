@@ -445,5 +445,54 @@ TEST(Deviation, RootCausesByWhatTheCounterexampleIsMadeOf)
     EXPECT_FALSE(root_cause_of(kind, bitmap).starts_with("platform object|"));
 }
 
+TEST(Deviation, AMissingCheckForDetachedOrOutOfBoundsValuesIsOneCauseWhateverItThrows)
+{
+    Scenario clone;
+    clone.mode = PassMode::structured_clone;
+    Difference returns { "outcome", "", "a thrown DataCloneError", "a returned value", "html:structuredserializeinternal:14.1" };
+    Difference type_error { "error-name", "DataCloneError->TypeError", "DataCloneError", "TypeError", "html:structuredserializeinternal:13.2.1" };
+    EXPECT_EQ(root_cause_of(returns, clone), root_cause_of(type_error, clone));
+    // TypeError elsewhere is the wrong class of another part.
+    type_error.step = "html:structuredserializeinternal:21";
+    EXPECT_NE(root_cause_of(returns, clone), root_cause_of(type_error, clone));
+    // A hang on an Array with a hole is the Array's walk.
+    Scenario holes;
+    holes.mode = PassMode::structured_clone;
+    Node a;
+    a.kind = NodeKind::array;
+    a.array_length = 4;
+    holes.graph.nodes = { a };
+    holes.graph.root = NodeRef { 0 };
+    Difference hang { "outcome", "", "a returned value", "hangs (no reply within 1 s)", "" };
+    EXPECT_TRUE(root_cause_of(hang, holes).starts_with("arrays|"));
+}
+
+// Never detaches what it is asked to transfer.
+void keeps_everything(Scenario const&, Observation& o)
+{
+    for (auto& t : o.transferables)
+        t.detached = false;
+}
+
+TEST(PropertyRunner, AnImplementationThatNeverDetachesIgnoresTheTransferListOneCause)
+{
+    auto const* property = find_property("buffers-and-views");
+    ASSERT_NE(property, nullptr);
+    ScriptedIut iut(keeps_everything);
+    model::Trace coverage;
+    auto const outcome = check_property(*property, iut, params(), coverage);
+    ASSERT_EQ(outcome.status, PropertyOutcome::Status::failed);
+    int ignoring = 0;
+    std::string found;
+    for (auto const& d : outcome.deviations) {
+        found += "\n  " + d.title + " [" + d.root_cause + "]";
+        if (d.root_cause.find("ignores the transfer list") != std::string::npos)
+            ++ignoring;
+    }
+    EXPECT_EQ(ignoring, 1) << found;
+    auto const deviations = std::count_if(outcome.deviations.begin(), outcome.deviations.end(), [](Deviation const& d) { return d.kind() == FindingKind::deviation; });
+    EXPECT_EQ(deviations, 1) << found;
+}
+
 } // namespace
 } // namespace pmconf::conformance
