@@ -236,6 +236,9 @@ ConformanceProperty const* find_property(std::string_view name)
 
 namespace {
 
+// Who a cause is filed against when it is in the serializer: every API uses the one.
+std::string const serializer = "the serializer (structuredClone() and postMessage())";
+
 // What groups the cases of one finding while searching: a deviation's signature; for a spec
 // question, the questions it rests on (whatever differs downstream of a questioned message
 // is one question, shrunk once, not one finding per difference it causes).
@@ -429,8 +432,14 @@ private:
     }
 
     // Whether the implementation ever detached a transfer-list entry where the spec detaches one.
+    // Cases where a getter detaches something are left out: what is detached there may be the
+    // getter's doing.
     void note_detaches(Case const& c, Observation const& observed)
     {
+        for (auto const& n : c.scenario.graph.nodes)
+            for (auto const& p : n.properties)
+                if (p.getter && std::any_of(p.getter->effects.begin(), p.getter->effects.end(), [](GetterEffect const& e) { return e.kind == GetterEffect::Kind::detach; }))
+                    return;
         auto const detached = [](Observation const& o, NodeIndex node) {
             return std::any_of(o.transferables.begin(), o.transferables.end(), [&](TransferableState const& t) { return t.node == node && t.detached; });
         };
@@ -453,7 +462,7 @@ private:
         // list: whatever else its transfer-list findings show follows from that.
         if (m_spec_detaches > 0 && m_iut_detaches == 0 && d.kind() == FindingKind::deviation && d.scenario.mode != PassMode::operations
             && (d.difference.field == "transferables" || d.difference.step.starts_with("html:structuredserializewithtransfer") || d.root_cause.find("transfer list") != std::string::npos))
-            d.root_cause = "transfer list|" + call_name(d.difference, d.scenario) + ": ignores the transfer list (it never detached an entry the spec detaches)";
+            d.root_cause = "transfer list|" + serializer + ": ignores the transfer list (it never detached an entry the spec detaches)";
         // A spec question resting on a question a finding is filed under already joins it.
         if (d.kind() == FindingKind::spec_question)
             for (auto const& e : m_outcome.deviations) {
@@ -998,8 +1007,6 @@ bool calls_a_getter_first(Observation const& expected, Observation const& observ
 }
 
 } // namespace
-
-std::string const serializer = "the serializer (structuredClone() and postMessage())";
 
 // Where the fix goes: every API clones through StructuredSerializeWithTransfer and
 // StructuredDeserializeWithTransfer, and an implementation has one serializer behind all of them,

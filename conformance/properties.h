@@ -80,15 +80,20 @@ struct Deviation {
 };
 
 // The root cause a finding is filed under, "<kind>|<what is wrong, in words>": what one fix in the
-// implementation removes, as far as pmconf can see from outside. Per API: a wrong error class
-// (TypeError where the spec throws DataCloneError, whichever check throws it); getter calls the
-// spec does not make, and whatever follows from them in that case (needs the Observations); a
-// crash or a hang; a return where one part of an algorithm's checks throws (step_family in
-// properties.cpp: e.g. every check for values the spec cannot serialize); a throw where the spec
-// returns; a clone that differs in one attribute within one part of the deserialization steps
-// (every difference of an Error clone is one, and so is every difference in which objects are
-// shared). A spec question is known by the questions it rests on. Anything else is its own cause
-// (its signature).
+// implementation removes, as far as pmconf can see from outside. The serializer is one behind
+// every API (a difference in the clone, its getter calls or at a structured-data step); a
+// messaging step, a crash and a hang are per API. By what the counterexample is made of: an Array
+// with irregular keys; a detached or detach-keyed buffer in the transfer list of a call that
+// returns; the one kind of serializable platform object in it. By part: the transfer list's
+// checks with what it leaves detached when the call throws; the checks for detached and
+// out-of-bounds values; a wrong error class; getter calls by how they read (needs the
+// Observations for a call that comes first); a return where the checks for values the spec
+// cannot serialize throw; a throw where the spec returns; buffers and views that clone otherwise
+// than their records; one attribute within another part of deserialization (Error clones and
+// sharing are one each). A spec question is filed under the first of its questions in catalogue
+// order. Anything else is its own cause (its signature). The property runner adds what needs the
+// whole search: an implementation that never detached an entry the spec detaches ignores the
+// transfer list, and a spec question resting on a question a finding is filed under joins it.
 std::string root_cause_of(Difference const&, Scenario const&, Observation const* expected = nullptr, Observation const* observed = nullptr);
 
 // The question a spec question's root cause is filed under ("html:disentangle:4"); empty for
